@@ -1,0 +1,22 @@
+import { InvalidArgumentError } from '../src/core/errors.js';
+import type { Sampler } from '../src/core/sampler.js';
+import { GridSampler } from './grid.js';
+import { RandomSampler } from './random.js';
+import type { SamplerSpec } from './sampler-spec.js';
+
+/**
+ * Builds a sampler from its spec, validating the options (InvalidArgumentError naming the field).
+ * The service calls it once per study per process and keeps the instance with the study's cache.
+ */
+export function createSampler(spec: SamplerSpec): Sampler {
+  switch (spec.kind) {
+    case 'random':
+      return new RandomSampler();
+    case 'grid':
+      return new GridSampler(spec.axes);
+    case 'tpe':
+    case 'gp':
+    case 'qmc':
+      throw new InvalidArgumentError('sampler', `the ${spec.kind} sampler is not available in this build yet`);
+  }
+}

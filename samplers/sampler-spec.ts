@@ -1,0 +1,42 @@
+import type { ParamValue } from '../src/core/distribution.js';
+
+/** TPE options; unset fields take hpo's defaults (samplers/tpe documents them). */
+export interface TpeOptions {
+  readonly nStartupTrials?: number;
+  readonly nEiCandidates?: number;
+  readonly multivariate?: boolean;
+  readonly group?: boolean;
+  readonly constantLiar?: boolean;
+  readonly considerPrior?: boolean;
+  readonly priorWeight?: number;
+  readonly considerMagicClip?: boolean;
+  readonly considerEndpoints?: boolean;
+  readonly gamma?: 'optuna' | 'hyperopt' | 'fraction';
+  readonly gammaFraction?: number;
+  readonly weights?: 'optuna' | 'uniform';
+}
+
+/** Gaussian-process options; unset fields take hpo's defaults (samplers/gp documents them). */
+export interface GpOptions {
+  readonly nStartupTrials?: number;
+  readonly deterministicObjective?: boolean;
+  readonly nCandidates?: number;
+  readonly nLocalSearch?: number;
+  readonly maxTrainingPoints?: number;
+}
+
+/** Quasi-Monte-Carlo options. */
+export interface QmcOptions {
+  readonly sequence?: 'sobol' | 'halton';
+  readonly scramble?: boolean;
+}
+
+/** Which sampler a study uses, as stored with the study (JSON) and built by createSampler. */
+export type SamplerSpec =
+  | { readonly kind: 'random' }
+  | { readonly kind: 'grid'; readonly axes: Readonly<Record<string, readonly ParamValue[]>> }
+  | { readonly kind: 'tpe'; readonly options: TpeOptions }
+  | { readonly kind: 'gp'; readonly options: GpOptions }
+  | { readonly kind: 'qmc'; readonly options: QmcOptions };
+
+export const DEFAULT_SAMPLER_SPEC: SamplerSpec = { kind: 'tpe', options: {} };
