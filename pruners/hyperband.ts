@@ -1,0 +1,150 @@
+import type { Json } from '../src/core/json.js';
+import type { PruneDecision, Pruner } from '../src/core/pruner.js';
+import { type StudyView, studyViewOf } from '../src/core/study.js';
+import { type FrozenTrial, lastStep } from '../src/core/trial.js';
+import { SuccessiveHalvingPruner } from './successive-halving.js';
+
+/** System attribute holding the max resource learned for 'auto' (kept by the trial that learned it). */
+export const LEARNED_MAX_RESOURCE_ATTR = 'hyperband_max_resource';
+/** System attribute recording a trial's bracket (informative: the bracket is always recomputed from the hash). */
+export const BRACKET_ATTR = 'hyperband_bracket';
+
+export interface HyperbandConfig {
+  readonly minResource: number;
+  /** Undefined = learned from the first complete trial (its last step + 1). */
+  readonly maxResource: number | undefined;
+  readonly reductionFactor: number;
+  readonly bootstrapCount: number;
+}
+
+interface BracketLayout {
+  /** Share of trials each bracket receives, in bracket order. */
+  readonly budgets: readonly number[];
+  readonly total: number;
+  readonly pruners: readonly SuccessiveHalvingPruner[];
+}
+
+/**
+ * Hyperband (Li et al., JMLR 2018) over asynchronous successive halving, as Optuna's HyperbandPruner: bracket b
+ * is ASHA with min early-stopping rate b, so bracket 0 prunes from minResource and the last bracket barely prunes
+ * at all; trials are spread over brackets in the paper's proportions n_b ∝ ⌈B·η^(B-1-b)/(B-b)⌉ (B brackets).
+ *
+ * A trial's bracket is a stable hash of (study seed, trial number): every process, every restart, the sampler at
+ * ask time and the pruner at report time all agree without storing anything. Successive halving in a bracket
+ * sees only that bracket's trials, and so does the sampler through `samplerView`, so trials stopped early in an
+ * aggressive bracket never teach the sampler about configurations a patient bracket would have kept.
+ */
+export class HyperbandPruner implements Pruner {
+  readonly supportsMultiObjective = false;
+  private readonly layouts = new Map<number, BracketLayout>();
+  private readonly bracketMemo = new Map<string, number>();
+
+  constructor(private readonly config: HyperbandConfig) {}
+
+  prune(study: StudyView, trial: FrozenTrial, step: number): PruneDecision {
+    const attrs: Record<string, Json> = {};
+    let maxResource = this.config.maxResource ?? learnedMaxResource(study, trial);
+    if (maxResource === undefined) {
+      maxResource = estimateMaxResource(study);
+      if (maxResource === undefined) return { prune: false, reason: 'the max resource is learned from the first complete trial; none yet' };
+      attrs[LEARNED_MAX_RESOURCE_ATTR] = maxResource;
+    }
+    const layout = this.layout(maxResource);
+    const bracket = this.bracketOf(study, trial.number, layout);
+    if (trial.systemAttrs[BRACKET_ATTR] !== bracket) attrs[BRACKET_ATTR] = bracket;
+    const inner = layout.pruners[bracket].prune(this.bracketView(study, bracket, layout), trial, step);
+    return { ...inner, reason: `bracket ${bracket}: ${inner.reason}`, systemAttrs: { ...attrs, ...inner.systemAttrs } };
+  }
+
+  /** The trials of `trial`'s bracket; the whole study while the max resource is still unknown. */
+  samplerView(study: StudyView, trial: FrozenTrial): StudyView {
+    const maxResource = this.config.maxResource ?? learnedMaxResource(study, trial);
+    if (maxResource === undefined) return study;
+    const layout = this.layout(maxResource);
+    return this.bracketView(study, this.bracketOf(study, trial.number, layout), layout);
+  }
+
+  /** Which bracket trial `number` belongs to (exported behaviour for tests and inspection). */
+  bracketFor(study: StudyView, number: number): number | undefined {
+    const maxResource = this.config.maxResource ?? learnedMaxResource(study, undefined);
+    return maxResource === undefined ? undefined : this.bracketOf(study, number, this.layout(maxResource));
+  }
+
+  /** Number of brackets for a max resource: ⌊log_η(max/min)⌋ + 1, computed in integers. */
+  bracketCount(maxResource: number): number {
+    return this.layout(maxResource).pruners.length;
+  }
+
+  private layout(maxResource: number): BracketLayout {
+    let found = this.layouts.get(maxResource);
+    if (!found) {
+      const { minResource, reductionFactor: eta, bootstrapCount } = this.config;
+      let n = 1;
+      while (minResource * eta ** n <= maxResource) n++;
+      const budgets: number[] = [];
+      const pruners: SuccessiveHalvingPruner[] = [];
+      for (let b = 0; b < n; b++) {
+        const s = n - 1 - b;
+        budgets.push(Math.ceil((n * eta ** s) / (s + 1)));
+        pruners.push(new SuccessiveHalvingPruner({ minResource, reductionFactor: eta, minEarlyStoppingRate: b, bootstrapCount }));
+      }
+      found = { budgets, total: budgets.reduce((a, b) => a + b, 0), pruners };
+      this.layouts.set(maxResource, found);
+    }
+    return found;
+  }
+
+  private bracketOf(study: StudyView, number: number, layout: BracketLayout): number {
+    const key = `${study.seed}_${number}_${layout.total}`;
+    let bracket = this.bracketMemo.get(key);
+    if (bracket === undefined) {
+      let n = crc32(`${study.seed}_${number}`) % layout.total;
+      bracket = 0;
+      while (n >= layout.budgets[bracket]) n -= layout.budgets[bracket++];
+      this.bracketMemo.set(key, bracket);
+    }
+    return bracket;
+  }
+
+  private bracketView(study: StudyView, bracket: number, layout: BracketLayout): StudyView {
+    const mine = study.getTrials().filter((t) => this.bracketOf(study, t.number, layout) === bracket);
+    return studyViewOf(study, mine);
+  }
+}
+
+function learnedMaxResource(study: StudyView, trial: FrozenTrial | undefined): number | undefined {
+  const own = trial?.systemAttrs[LEARNED_MAX_RESOURCE_ATTR];
+  for (const t of study.getTrials()) {
+    if (trial && t.number >= trial.number && typeof own === 'number') return own;
+    const v = t.systemAttrs[LEARNED_MAX_RESOURCE_ATTR];
+    if (typeof v === 'number') return v;
+  }
+  return typeof own === 'number' ? own : undefined;
+}
+
+// NOTE: Optuna's HyperbandPruner._try_initialization: the longest complete trial's last step + 1.
+function estimateMaxResource(study: StudyView): number | undefined {
+  let longest: number | undefined;
+  for (const t of study.getTrials(['COMPLETE'])) {
+    const s = lastStep(t);
+    if (s !== undefined && (longest === undefined || s > longest)) longest = s;
+  }
+  return longest === undefined ? undefined : longest + 1;
+}
+
+const CRC_TABLE = (() => {
+  const table = new Uint32Array(256);
+  for (let i = 0; i < 256; i++) {
+    let c = i;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    table[i] = c >>> 0;
+  }
+  return table;
+})();
+
+/** CRC-32 (the zlib one) of a string's UTF-8 bytes: a hash every process and language computes alike. */
+export function crc32(text: string): number {
+  let c = 0xffffffff;
+  for (const byte of new TextEncoder().encode(text)) c = CRC_TABLE[(c ^ byte) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}

@@ -1,0 +1,131 @@
+import type { Json } from '../src/core/json.js';
+import type { PruneDecision, Pruner } from '../src/core/pruner.js';
+import type { StudyView } from '../src/core/study.js';
+import { type FrozenTrial, lastStep } from '../src/core/trial.js';
+import { singleDirection } from './intermediate-values.js';
+
+/** System attribute holding the value a trial had when it reached rung k (Optuna's key, for familiarity). */
+export const rungAttr = (rung: number): string => `completed_rung_${rung}`;
+/** System attribute set when a trial is stopped at a rung; later reports get the same answer. */
+export const STOPPED_AT_RUNG_ATTR = 'stopped_at_rung';
+/** System attribute holding the min resource learned for 'auto' (kept by the trial that learned it). */
+export const LEARNED_MIN_RESOURCE_ATTR = 'successive_halving_min_resource';
+
+export interface SuccessiveHalvingConfig {
+  /** Steps before the first rung; undefined = learned from the first complete trials. */
+  readonly minResource: number | undefined;
+  readonly reductionFactor: number;
+  readonly minEarlyStoppingRate: number;
+  readonly bootstrapCount: number;
+}
+
+/**
+ * Asynchronous successive halving (ASHA; Li et al., "A System for Massively Parallel Hyperparameter Tuning",
+ * MLSys 2020). Rung k sits at step minResource·η^(s+k) (s = min early-stopping rate). When a trial's report
+ * reaches the next rung's step, its value there is recorded in the trial's system attributes (`completed_rung_k`,
+ * stored by the service in the same transaction as the decision) and the trial continues only if it is in the
+ * top 1/η of every value recorded at that rung so far (the trial included).
+ *
+ * What is remembered lives in the trials, never in the pruner instance, so any server process, and a restarted
+ * one, takes the same decision from the same stored history.
+ *
+ * NOTE: as in Optuna's SuccessiveHalvingPruner (which the ASHA paper's "promote" becomes when trials cannot be
+ * paused): while a rung holds fewer than η values, only the best so far continues; ties continue; a NaN at a rung
+ * stops the trial. Departures from Optuna: (1) once stopped, a trial's further reports answer "prune" again
+ * (Optuna would answer "continue" since its rung pointer moved on); (2) the bootstrap count lets trials through
+ * (records them but neither promotes nor stops anyone) until the rung holds more than bootstrapCount values,
+ * instead of stopping the first arrivals, so early trials are never sacrificed to fill a rung; (3) an 'auto' min
+ * resource (last step of the first complete trial / 100, at least 1, as Optuna estimates it) is written to the
+ * trial that learned it, and every later decision reads the one written by the lowest trial number, so processes
+ * never disagree about it.
+ */
+export class SuccessiveHalvingPruner implements Pruner {
+  readonly supportsMultiObjective = false;
+
+  constructor(private readonly config: SuccessiveHalvingConfig) {}
+
+  prune(study: StudyView, trial: FrozenTrial, step: number): PruneDecision {
+    const stopped = trial.systemAttrs[STOPPED_AT_RUNG_ATTR];
+    if (typeof stopped === 'number') return { prune: true, reason: `stopped at rung ${stopped} earlier` };
+    const value = trial.intermediateValues.get(step);
+    if (value === undefined) return { prune: false, reason: `no value at step ${step}` };
+
+    const attrs: Record<string, Json> = {};
+    let minResource = this.config.minResource ?? learnedMinResource(study, trial);
+    if (minResource === undefined) {
+      minResource = estimateMinResource(study);
+      if (minResource === undefined) return { prune: false, reason: 'the min resource is learned from the first complete trial; none yet' };
+      attrs[LEARNED_MIN_RESOURCE_ATTR] = minResource;
+    }
+    const { reductionFactor: eta, minEarlyStoppingRate, bootstrapCount } = this.config;
+    const maximize = singleDirection(study.directions) === 'maximize';
+    const others = study.getTrials().filter((t) => t.number !== trial.number);
+
+    let rung = currentRung(trial);
+    let reason = '';
+    for (;;) {
+      const rungStep = minResource * eta ** (minEarlyStoppingRate + rung);
+      if (step < rungStep) {
+        return { prune: false, reason: reason || `rung ${rung} is at step ${rungStep}`, systemAttrs: attrs };
+      }
+      if (Number.isNaN(value)) {
+        attrs[STOPPED_AT_RUNG_ATTR] = rung;
+        return { prune: true, reason: `value at step ${step} is NaN at rung ${rung}`, systemAttrs: attrs };
+      }
+      attrs[rungAttr(rung)] = value;
+      const competing = [value];
+      for (const t of others) {
+        const v = t.systemAttrs[rungAttr(rung)];
+        if (typeof v === 'number') competing.push(v);
+      }
+      if (competing.length <= bootstrapCount) {
+        reason = `rung ${rung} holds ${competing.length} of the ${bootstrapCount + 1} values it needs before deciding`;
+      } else if (isPromotable(value, competing, eta, maximize)) {
+        reason = `${value} at step ${step} is in the top 1/${eta} of ${competing.length} values at rung ${rung}`;
+      } else {
+        attrs[STOPPED_AT_RUNG_ATTR] = rung;
+        return {
+          prune: true,
+          reason: `${value} at step ${step} is not in the top 1/${eta} of ${competing.length} values at rung ${rung}`,
+          systemAttrs: attrs,
+        };
+      }
+      rung++;
+    }
+  }
+}
+
+/** The first rung the trial has not recorded yet. */
+export function currentRung(trial: FrozenTrial): number {
+  let rung = 0;
+  while (rungAttr(rung) in trial.systemAttrs) rung++;
+  return rung;
+}
+
+/** Top 1/η of `competing` (which includes `value`); when fewer than η compete, only the best passes. */
+export function isPromotable(value: number, competing: number[], eta: number, maximize: boolean): boolean {
+  const idx = Math.max(Math.floor(competing.length / eta) - 1, 0);
+  const sorted = [...competing].sort((a, b) => a - b);
+  return maximize ? value >= sorted[sorted.length - 1 - idx] : value <= sorted[idx];
+}
+
+/** The min resource written by the lowest-numbered trial that learned it, if any. */
+function learnedMinResource(study: StudyView, trial: FrozenTrial): number | undefined {
+  const own = trial.systemAttrs[LEARNED_MIN_RESOURCE_ATTR];
+  for (const t of study.getTrials()) {
+    if (t.number >= trial.number && typeof own === 'number') return own;
+    const v = t.systemAttrs[LEARNED_MIN_RESOURCE_ATTR];
+    if (typeof v === 'number') return v;
+  }
+  return typeof own === 'number' ? own : undefined;
+}
+
+// NOTE: Optuna's _estimate_min_resource: 1% of the longest complete trial, at least one step.
+function estimateMinResource(study: StudyView): number | undefined {
+  let longest: number | undefined;
+  for (const t of study.getTrials(['COMPLETE'])) {
+    const s = lastStep(t);
+    if (s !== undefined && (longest === undefined || s > longest)) longest = s;
+  }
+  return longest === undefined ? undefined : Math.max(Math.floor(longest / 100), 1);
+}
