@@ -1,0 +1,103 @@
+import {
+  type Metadata,
+  type ServerInterceptingCallInterface,
+  type ServerInterceptor,
+  type ServerMethodDefinition,
+  ResponderBuilder,
+  ServerInterceptingCall,
+  ServerListenerBuilder,
+  status,
+} from '@grpc/grpc-js';
+import { type ErrorCode, HpoError } from '../core/errors.js';
+import { HpoServiceService } from '../generated/hpo/v1/hpo_service.js';
+import type { AuditActor, AuditLog } from './auth/audit-log.js';
+import type { Authoriser } from './auth/authoriser.js';
+import type { HpoRpcName } from './auth/rpc-scopes.js';
+import type { Limits } from './limits.js';
+import { MalformedRequest } from './malformed-request.js';
+import { type RequestOf, checkRequestLimits } from './request-limits.js';
+
+export interface SecurityInterceptorOptions {
+  readonly authoriser: Authoriser;
+  readonly audit: AuditLog;
+  readonly limits: Limits;
+}
+
+const RPC_BY_PATH: ReadonlyMap<string, HpoRpcName> = new Map(
+  (Object.keys(HpoServiceService) as HpoRpcName[]).map((rpc) => [HpoServiceService[rpc].path, rpc]),
+);
+
+/**
+ * One grpc-js server interceptor for every call, before any handler runs:
+ * 1. on the metadata: authenticate and authorise (a refused call is never even read, so it changes nothing);
+ * 2. on the request: refuse undecodable requests and requests beyond the limits;
+ * 3. on the final status: audit study creation and deletion with the token's name.
+ * Every refusal is audited. The `authorization` metadata is removed before the handler sees the call, so no
+ * handler can log a token by accident.
+ */
+export function createSecurityInterceptor(options: SecurityInterceptorOptions): ServerInterceptor {
+  const { authoriser, audit, limits } = options;
+  return (method: ServerMethodDefinition<unknown, unknown>, call: ServerInterceptingCallInterface) => {
+    const path = method.path;
+    const rpc = RPC_BY_PATH.get(path);
+    let actor: AuditActor = { tokenName: null, peer: call.getPeer() };
+    let refused = false;
+    let auditedStudy: { event: 'created' | 'deleted'; study: string } | undefined;
+    let created = false;
+
+    const refuse = (code: ErrorCode, reason: string, message: string): void => {
+      refused = true;
+      audit.callRefused({ ...actor, method: path, code, reason, message });
+      call.sendStatus({ code: status[code], details: message });
+    };
+
+    const listener = new ServerListenerBuilder()
+      .withOnReceiveMetadata((metadata: Metadata, next) => {
+        const decision = authoriser.authorise(path, metadata.get('authorization'));
+        actor = { ...actor, tokenName: decision.principal?.tokenName ?? null, ...clientCertificateOf(call) };
+        if (!decision.allowed) return refuse(decision.code, decision.reason, decision.message);
+        metadata.remove('authorization');
+        next(metadata);
+      })
+      .withOnReceiveMessage((message: unknown, next) => {
+        if (refused) return;
+        if (message instanceof MalformedRequest) return refuse('INVALID_ARGUMENT', 'malformed', `request could not be decoded: ${message.reason}`);
+        if (rpc !== undefined) {
+          try {
+            checkRequestLimits(rpc, message as RequestOf<typeof rpc>, limits);
+          } catch (error) {
+            if (!(error instanceof HpoError)) throw error;
+            return refuse(error.code, 'limit', error.message);
+          }
+          if (rpc === 'createStudy') auditedStudy = { event: 'created', study: (message as RequestOf<'createStudy'>).name };
+          if (rpc === 'deleteStudy') auditedStudy = { event: 'deleted', study: (message as RequestOf<'deleteStudy'>).studyName };
+        }
+        next(message);
+      })
+      .build();
+
+    const responder = new ResponderBuilder()
+      .withStart((next) => next(listener))
+      .withSendMessage((message: unknown, next) => {
+        if (rpc === 'createStudy') created = (message as { created?: boolean } | null)?.created === true;
+        next(message);
+      })
+      .withSendStatus((finalStatus, next) => {
+        if (finalStatus.code === status.OK && auditedStudy !== undefined) {
+          // A CreateStudy that loaded an existing study (load_if_exists) created nothing.
+          if (auditedStudy.event === 'created' && created) audit.studyCreated({ ...actor, study: auditedStudy.study });
+          if (auditedStudy.event === 'deleted') audit.studyDeleted({ ...actor, study: auditedStudy.study });
+        }
+        next(finalStatus);
+      })
+      .build();
+
+    return new ServerInterceptingCall(call, responder);
+  };
+}
+
+function clientCertificateOf(call: ServerInterceptingCallInterface): { clientCertificate?: string } {
+  const subject = call.getAuthContext().sslPeerCertificate?.subject;
+  const commonName = subject?.CN;
+  return typeof commonName === 'string' && commonName !== '' ? { clientCertificate: commonName } : {};
+}
