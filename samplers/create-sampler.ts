@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../src/core/errors.js';
 import type { Sampler } from '../src/core/sampler.js';
 import { GridSampler } from './grid.js';
+import { QmcSampler } from './qmc/qmc-sampler.js';
 import { RandomSampler } from './random.js';
 import type { SamplerSpec } from './sampler-spec.js';
 
@@ -14,9 +15,10 @@ export function createSampler(spec: SamplerSpec): Sampler {
       return new RandomSampler();
     case 'grid':
       return new GridSampler(spec.axes);
+    case 'qmc':
+      return new QmcSampler(spec.options);
     case 'tpe':
     case 'gp':
-    case 'qmc':
       throw new InvalidArgumentError('sampler', `the ${spec.kind} sampler is not available in this build yet`);
   }
 }
