@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { BRACKET_ATTR, HyperbandPruner, LEARNED_MAX_RESOURCE_ATTR, crc32 } from '../../pruners/hyperband.js';
+import { makeStudy, makeTrial } from '../support/make-trial.js';
+import { PrunerDriver } from './pruner-driver.js';
+
+const hyperband = (o: Partial<ConstructorParameters<typeof HyperbandPruner>[0]> = {}) =>
+  new HyperbandPruner({ minResource: 1, maxResource: 27, reductionFactor: 3, bootstrapCount: 0, ...o });
+
+describe('HyperbandPruner', () => {
+  it('uses ⌊log_η(max/min)⌋ + 1 brackets', () => {
+    expect(hyperband().bracketCount(27)).toBe(4);
+    expect(hyperband().bracketCount(26)).toBe(3);
+    expect(hyperband({ minResource: 2 }).bracketCount(100)).toBe(4);
+  });
+
+  it('assigns brackets from a stable hash of (study seed, trial number): same in every instance, in the paper proportions', () => {
+    const study = makeStudy([], { seed: 42 });
+    const a = hyperband();
+    const b = hyperband();
+    const counts = [0, 0, 0, 0];
+    for (let n = 0; n < 4000; n++) {
+      const bracket = a.bracketFor(study, n)!;
+      expect(b.bracketFor(study, n)).toBe(bracket);
+      counts[bracket]++;
+    }
+    // Budgets for 4 brackets, η = 3: ⌈4·27/4⌉ = 27, ⌈4·9/3⌉ = 12, ⌈4·3/2⌉ = 6, ⌈4/1⌉ = 4 (of 49).
+    const expected = [27, 12, 6, 4].map((x) => (x / 49) * 4000);
+    counts.forEach((c, i) => expect(Math.abs(c - expected[i])).toBeLessThan(expected[i] * 0.25));
+    // Another seed gives another assignment.
+    const other = makeStudy([], { seed: 43 });
+    const differs = Array.from({ length: 50 }, (_, n) => a.bracketFor(other, n) !== a.bracketFor(study, n)).some(Boolean);
+    expect(differs).toBe(true);
+  });
+
+  it('computes the standard CRC-32', () => {
+    expect(crc32('123456789')).toBe(0xcbf43926);
+  });
+
+  it('gives the sampler only the trials of the asking trial’s bracket, running ones included', () => {
+    const pruner = hyperband();
+    const trials = Array.from({ length: 40 }, (_, n) => makeTrial({ number: n, state: n % 5 === 0 ? 'RUNNING' : 'COMPLETE' }));
+    const study = makeStudy(trials, { seed: 7 });
+    const asking = makeTrial({ number: 40, state: 'RUNNING' });
+    const mine = pruner.bracketFor(study, 40);
+    const seen = pruner.samplerView(study, asking).getTrials();
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.length).toBeLessThan(40);
+    for (const t of seen) expect(pruner.bracketFor(study, t.number)).toBe(mine);
+    const expectedNumbers = trials.filter((t) => pruner.bracketFor(study, t.number) === mine).map((t) => t.number);
+    expect(seen.map((t) => t.number)).toEqual(expectedNumbers);
+    expect(pruner.samplerView(study, asking).getTrials(['RUNNING']).every((t) => t.state === 'RUNNING')).toBe(true);
+  });
+
+  it('compares a trial only with trials of its own bracket, and records the bracket', () => {
+    const pruner = hyperband();
+    const d = new PrunerDriver(pruner, ['minimize'], 3);
+    const bracketOf = (n: number) => pruner.bracketFor(d.study(), n)!;
+    // Find two trial numbers in bracket 0 and one in another bracket.
+    const numbers = Array.from({ length: 40 }, (_, n) => n);
+    const zero = numbers.filter((n) => bracketOf(n) === 0);
+    const notZero = numbers.filter((n) => bracketOf(n) !== 0);
+    for (let n = 0; n < 40; n++) d.start();
+    // A strong trial in another bracket reaches step 27 (all its rungs).
+    d.report(notZero[0], 27, -100);
+    // The first bracket-0 trial is alone in its bracket at rung 0: kept, though far worse than the other bracket.
+    const first = d.report(zero[0], 1, 5);
+    expect(first.prune).toBe(false);
+    expect(d.attr(zero[0], BRACKET_ATTR)).toBe(0);
+    // A worse one in bracket 0 is stopped at rung 0 (only the best passes while fewer than η compete).
+    expect(d.report(zero[1], 1, 6).prune).toBe(true);
+  });
+
+  it('lets the last bracket run (its first rung is at the max resource)', () => {
+    const pruner = hyperband();
+    const d = new PrunerDriver(pruner, ['minimize'], 11);
+    for (let n = 0; n < 200; n++) d.start();
+    const last = Array.from({ length: 200 }, (_, n) => n).filter((n) => pruner.bracketFor(d.study(), n) === 3);
+    d.report(last[0], 26, 0);
+    for (let s = 1; s < 27; s++) expect(d.report(last[1], s, 10).prune).toBe(false);
+  });
+
+  it("learns an 'auto' max resource from the first complete trial, stores it, and filters the sampler only after", () => {
+    const pruner = hyperband({ maxResource: undefined });
+    const d = new PrunerDriver(pruner, ['minimize'], 5);
+    const first = d.start();
+    for (let s = 0; s <= 26; s++) d.report(first, s, 1);
+    const asking = makeTrial({ number: 3, state: 'RUNNING' });
+    expect(pruner.samplerView(d.study(), asking).getTrials().length).toBe(1); // nothing learned: whole study
+    d.finish(first);
+    const t = d.start();
+    const decision = d.report(t, 1, 1);
+    expect(decision.systemAttrs?.[LEARNED_MAX_RESOURCE_ATTR]).toBe(27);
+    expect(pruner.bracketFor(d.study(), 0)).toBeDefined();
+    expect(hyperband({ maxResource: undefined }).bracketFor(d.study(), 5)).toBe(hyperband().bracketFor(d.study(), 5));
+  });
+
+  it('agrees with a fresh instance on every decision for the same history (no hidden state)', () => {
+    const a = new PrunerDriver(hyperband(), ['minimize'], 9);
+    const values = Array.from({ length: 30 }, (_, n) => ((n * 37) % 17) / 17);
+    for (const v of values) {
+      const t = a.start();
+      for (const s of [1, 3, 9]) {
+        const decision = a.report(t, s, v - s * 0.01);
+        const fresh = hyperband().prune(a.study(), a.trials[t], s);
+        expect(fresh.prune).toBe(decision.prune);
+        if (decision.prune) break;
+      }
+    }
+  });
+});

@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { LEARNED_MIN_RESOURCE_ATTR, STOPPED_AT_RUNG_ATTR, SuccessiveHalvingPruner, isPromotable } from '../../pruners/successive-halving.js';
+import { PrunerDriver } from './pruner-driver.js';
+
+const asha = (o: Partial<ConstructorParameters<typeof SuccessiveHalvingPruner>[0]> = {}) =>
+  new SuccessiveHalvingPruner({ minResource: 1, reductionFactor: 2, minEarlyStoppingRate: 0, bootstrapCount: 0, ...o });
+
+describe('SuccessiveHalvingPruner', () => {
+  it('records the value at each rung a trial reaches (rungs at minResource·η^k) and nothing between rungs', () => {
+    const d = new PrunerDriver(asha({ minResource: 2, reductionFactor: 3 }));
+    const t = d.start();
+    expect(d.report(t, 1, 5).systemAttrs ?? {}).toEqual({});
+    expect(d.report(t, 2, 4).systemAttrs).toEqual({ completed_rung_0: 4 });
+    expect(d.report(t, 5, 3).systemAttrs).toEqual({});
+    expect(d.report(t, 6, 2).systemAttrs).toEqual({ completed_rung_1: 2 });
+  });
+
+  it('promotes only the top 1/η of a rung, and while fewer than η have arrived only the best so far', () => {
+    const d = new PrunerDriver(asha({ reductionFactor: 2 }));
+    const values = [5, 3, 4, 1, 6, 2];
+    const decisions = values.map((v) => d.report(d.start(), 1, v).prune);
+    // Rung 0 over arrivals: [5] keep (alone), [5,3] top 1 = 3 → keep 3, [5,3,4] top 1 → prune 4,
+    // [5,3,4,1] top 2 → keep 1, [..,6] top 2 → prune, [..,2] top 3 = {1,2,3} → keep.
+    expect(decisions).toEqual([false, false, true, false, true, false]);
+  });
+
+  it('keeps ties at the promotion boundary', () => {
+    const d = new PrunerDriver(asha({ reductionFactor: 2 }));
+    d.report(d.start(), 1, 1);
+    expect(d.report(d.start(), 1, 1).prune).toBe(false);
+  });
+
+  it('flips the ranking for maximize studies', () => {
+    const d = new PrunerDriver(asha({ reductionFactor: 2 }), ['maximize']);
+    d.report(d.start(), 1, 5);
+    expect(d.report(d.start(), 1, 4).prune).toBe(true);
+    expect(d.report(d.start(), 1, 6).prune).toBe(false);
+  });
+
+  it('lets a lone trial in a single-trial study pass every rung', () => {
+    const d = new PrunerDriver(asha({ reductionFactor: 2 }));
+    const t = d.start();
+    for (let s = 1; s <= 64; s++) expect(d.report(t, s, 100 - s).prune).toBe(false);
+    expect(d.attr(t, 'completed_rung_6')).toBe(36);
+  });
+
+  it('stops a trial whose value at a rung is NaN, without recording NaN as a competitor', () => {
+    const d = new PrunerDriver(asha());
+    const t = d.start();
+    expect(d.report(t, 1, Number.NaN).prune).toBe(true);
+    expect(d.attr(t, 'completed_rung_0')).toBeUndefined();
+    expect(d.report(d.start(), 1, 100).prune).toBe(false);
+  });
+
+  it('answers prune again on any later report of a stopped trial, and is idempotent on a re-report', () => {
+    const d = new PrunerDriver(asha({ reductionFactor: 2 }));
+    d.report(d.start(), 1, 1);
+    const t = d.start();
+    expect(d.report(t, 1, 2).prune).toBe(true);
+    expect(d.attr(t, STOPPED_AT_RUNG_ATTR)).toBe(0);
+    expect(d.report(t, 1, 2).prune).toBe(true);
+    expect(d.report(t, 3, 0).prune).toBe(true);
+    const u = d.start();
+    expect(d.report(u, 1, 0.5).prune).toBe(false);
+    expect(d.report(u, 1, 0.5)).toMatchObject({ prune: false });
+  });
+
+  it('does not count the trial twice when it is re-evaluated', () => {
+    const d = new PrunerDriver(asha({ reductionFactor: 2 }));
+    d.report(d.start(), 2, 1); // rungs 0 (step 1) and 1 (step 2) hold 1
+    const t = d.start();
+    d.report(t, 1, 0.5);
+    expect(d.attr(t, 'completed_rung_0')).toBe(0.5);
+    // Rung 1 (step 2): [1, 0.5] → top 1 is 0.5, promoted. Evaluated once more with the same history, same answer.
+    expect(d.report(t, 2, 0.5).prune).toBe(false);
+    expect(d.report(t, 2, 0.5).prune).toBe(false);
+  });
+
+  it('ignores an out-of-order report below the rung the trial already passed', () => {
+    const d = new PrunerDriver(asha({ reductionFactor: 2 }));
+    d.report(d.start(), 8, 0); // a strong competitor at rungs 0..3
+    const t = d.start();
+    d.report(t, 1, 0); // ties: promoted at rung 0
+    expect(d.report(t, 1, 0).prune).toBe(false);
+    // A late, bad report at step 1 (rung 0 already recorded) changes nothing and prunes nothing.
+    const late = d.report(t, 0.5, 100);
+    expect(late.prune).toBe(false);
+    expect(late.systemAttrs).toEqual({});
+  });
+
+  it('with min early-stopping rate s starts its first rung at minResource·η^s', () => {
+    const d = new PrunerDriver(asha({ reductionFactor: 3, minEarlyStoppingRate: 2 }));
+    d.report(d.start(), 9, 0);
+    const t = d.start();
+    expect(d.report(t, 8, 5).prune).toBe(false);
+    expect(d.report(t, 9, 5).prune).toBe(true);
+  });
+
+  it('lets trials through while a rung holds no more than bootstrapCount values, then ranks them', () => {
+    const d = new PrunerDriver(asha({ reductionFactor: 2, bootstrapCount: 2 }));
+    expect(d.report(d.start(), 1, 1).prune).toBe(false);
+    expect(d.report(d.start(), 1, 9).prune).toBe(false); // worse, but the rung is still bootstrapping
+    expect(d.report(d.start(), 1, 8).prune).toBe(true); // 3 values: top 1 of [1, 9, 8] is 1
+    expect(d.report(d.start(), 1, 0).prune).toBe(false);
+  });
+
+  it("learns an 'auto' min resource from the first complete trial (1% of its last step) and stores it once", () => {
+    const d = new PrunerDriver(asha({ minResource: undefined, reductionFactor: 2 }));
+    const first = d.start();
+    for (let s = 1; s <= 400; s++) expect(d.report(first, s, 1).prune).toBe(false);
+    d.finish(first);
+    const t = d.start();
+    expect(d.report(t, 3, 5).systemAttrs).toMatchObject({ [LEARNED_MIN_RESOURCE_ATTR]: 4 });
+    expect(d.report(t, 4, 5).prune).toBe(false); // rung 0 at step 4: alone there, so kept
+    const u = d.start();
+    const du = d.report(u, 4, 6);
+    expect(du.prune).toBe(true);
+    expect(du.systemAttrs?.[LEARNED_MIN_RESOURCE_ATTR]).toBeUndefined(); // read back from trial 1, not relearned
+  });
+
+  it('keeps the first learned min resource even when a longer trial completes later', () => {
+    const d = new PrunerDriver(asha({ minResource: undefined, reductionFactor: 2 }));
+    const a = d.start();
+    d.report(a, 100, 1);
+    d.finish(a);
+    const b = d.start();
+    d.report(b, 1, 1); // learns 1
+    const c = d.start();
+    d.report(c, 1000, 1);
+    d.finish(c);
+    const e = d.start();
+    d.report(e, 1, 0.5);
+    expect(d.attr(e, 'completed_rung_0')).toBe(0.5); // rung 0 still at step 1, not 10
+  });
+});
+
+describe('isPromotable', () => {
+  it('takes the floor(n/η)-th best as the bar, with at least one promoted', () => {
+    expect(isPromotable(3, [1, 2, 3, 4, 5, 6], 3, false)).toBe(false);
+    expect(isPromotable(2, [1, 2, 3, 4, 5, 6], 3, false)).toBe(true);
+    expect(isPromotable(5, [1, 2, 3, 4, 5, 6], 3, true)).toBe(true);
+    expect(isPromotable(4, [1, 2, 3, 4, 5, 6], 3, true)).toBe(false);
+  });
+});
