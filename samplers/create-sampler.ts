@@ -3,6 +3,7 @@ import type { Sampler } from '../src/core/sampler.js';
 import { GridSampler } from './grid.js';
 import { QmcSampler } from './qmc/qmc-sampler.js';
 import { RandomSampler } from './random.js';
+import { TpeSampler } from './tpe/tpe-sampler.js';
 import type { SamplerSpec } from './sampler-spec.js';
 
 /**
@@ -18,6 +19,7 @@ export function createSampler(spec: SamplerSpec): Sampler {
     case 'qmc':
       return new QmcSampler(spec.options);
     case 'tpe':
+      return new TpeSampler(spec.options);
     case 'gp':
       throw new InvalidArgumentError('sampler', `the ${spec.kind} sampler is not available in this build yet`);
   }

@@ -14,6 +14,10 @@ export interface TpeOptions {
   readonly gamma?: 'optuna' | 'hyperopt' | 'fraction';
   readonly gammaFraction?: number;
   readonly weights?: 'optuna' | 'uniform';
+  /** Multivariate kernel width: Optuna's range rule or hpo's spread rule (samplers/tpe/README.md). */
+  readonly bandwidth?: 'optuna' | 'spread';
+  /** Scale of the spread rule's width. */
+  readonly bandwidthFactor?: number;
 }
 
 /** Gaussian-process options; unset fields take hpo's defaults (samplers/gp documents them). */

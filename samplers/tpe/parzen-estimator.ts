@@ -1,0 +1,228 @@
+import type { Rng } from '../../src/core/rng.js';
+import { magicClipFloor, neighbourBandwidths, scottRangeBandwidth, scottSpreadBandwidth } from './bandwidth.js';
+import { logNormalMass, sampleTruncatedNormal } from './normal.js';
+import type { ParamDomain } from './param-domain.js';
+
+const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+
+/** How kernels are sized; see bandwidth.ts and samplers/tpe/README.md. */
+export interface ParzenOptions {
+  readonly considerPrior: boolean;
+  readonly priorWeight: number;
+  readonly considerMagicClip: boolean;
+  readonly considerEndpoints: boolean;
+  /** Joint kernels over all params (one bandwidth per axis) rather than one estimator per param. */
+  readonly multivariate: boolean;
+  /** Multivariate bandwidth: Optuna's range rule, or hpo's spread rule scaled by `bandwidthFactor`. */
+  readonly bandwidth: 'optuna' | 'spread';
+  readonly bandwidthFactor: number;
+}
+
+/** Points on the estimator's axes: one column per parameter, all of the same length. */
+export type Points = Float64Array[];
+
+interface NumericKernels {
+  readonly kind: 'numeric';
+  readonly low: number;
+  readonly high: number;
+  readonly step: number | undefined;
+  readonly mus: Float64Array;
+  readonly sigmas: Float64Array;
+  /** log of the kernel's mass inside [low, high] (the truncation normaliser). */
+  readonly logZ: Float64Array;
+}
+
+interface CategoricalKernels {
+  readonly kind: 'categorical';
+  readonly nChoices: number;
+  /** log probabilities, component-major: logProbs[k * nChoices + c]. */
+  readonly logProbs: Float64Array;
+}
+
+/**
+ * A Parzen estimator (Bergstra et al. 2011): a weighted mixture of product kernels, one component per
+ * observation plus an optional prior component covering the box. Truncated Gaussians on numeric axes
+ * (integrated over a step on grids), smoothed one-hot distributions on categorical ones. With one parameter it
+ * is the univariate estimator; with several it is the multivariate one (Falkner et al. 2018, Optuna).
+ */
+export class ParzenEstimator {
+  private readonly kernels: (NumericKernels | CategoricalKernels)[] = [];
+  /** log of the normalised component weights. */
+  private readonly logWeights: Float64Array;
+  private readonly cumWeights: Float64Array;
+  readonly nComponents: number;
+
+  /**
+   * `observations[j][i]` is observation i on axis j (already on the axis: log-transformed where log);
+   * `weights[i]` its weight before normalisation.
+   */
+  constructor(
+    readonly domains: readonly ParamDomain[],
+    observations: Points,
+    weights: Float64Array,
+    options: ParzenOptions,
+  ) {
+    const n = weights.length;
+    const considerPrior = options.considerPrior || n === 0;
+    const K = n + (considerPrior ? 1 : 0);
+    this.nComponents = K;
+    const w = new Float64Array(K);
+    let total = 0;
+    for (let i = 0; i < n; i++) total += w[i] = weights[i];
+    if (considerPrior) total += w[n] = options.priorWeight;
+    this.logWeights = new Float64Array(K);
+    this.cumWeights = new Float64Array(K);
+    let cum = 0;
+    for (let k = 0; k < K; k++) {
+      this.logWeights[k] = Math.log(w[k] / total);
+      cum += w[k] / total;
+      this.cumWeights[k] = cum;
+    }
+    const dims = domains.length;
+    domains.forEach((domain, j) => {
+      const xs = observations[j];
+      if (domain.kind === 'categorical') {
+        const nc = domain.nChoices;
+        const logProbs = new Float64Array(K * nc);
+        const base = options.priorWeight / K;
+        for (let k = 0; k < K; k++) {
+          const observed = k < n ? xs[k] : -1;
+          const rowSum = base * nc + (observed >= 0 ? 1 : 0);
+          for (let c = 0; c < nc; c++) logProbs[k * nc + c] = Math.log((base + (c === observed ? 1 : 0)) / rowSum);
+        }
+        this.kernels.push({ kind: 'categorical', nChoices: nc, logProbs });
+        return;
+      }
+      const { low, high, step } = domain;
+      const range = high - low;
+      let sigmas: Float64Array;
+      if (!options.multivariate) {
+        // NOTE: Optuna puts the prior's centre among the neighbours whether or not the prior is used.
+        const withPrior = new Float64Array(n + 1);
+        withPrior.set(xs.subarray(0, n));
+        withPrior[n] = 0.5 * (low + high);
+        sigmas = neighbourBandwidths(withPrior, low, high, options.considerEndpoints).subarray(0, n);
+      } else if (options.bandwidth === 'spread') {
+        sigmas = new Float64Array(n).fill(scottSpreadBandwidth(xs.subarray(0, n), weights, dims, low, high, options.bandwidthFactor));
+      } else {
+        sigmas = new Float64Array(n).fill(scottRangeBandwidth(n, dims, low, high));
+      }
+      const floor = options.considerMagicClip ? magicClipFloor(low, high, K) : range * 1e-12;
+      const mus = new Float64Array(K);
+      const allSigmas = new Float64Array(K);
+      for (let i = 0; i < n; i++) {
+        mus[i] = xs[i];
+        allSigmas[i] = Math.min(range, Math.max(floor, sigmas[i]));
+      }
+      if (considerPrior) {
+        mus[n] = 0.5 * (low + high);
+        allSigmas[n] = range;
+      }
+      const logZ = new Float64Array(K);
+      for (let k = 0; k < K; k++) logZ[k] = logNormalMass((low - mus[k]) / allSigmas[k], (high - mus[k]) / allSigmas[k]);
+      this.kernels.push({ kind: 'numeric', low, high, step, mus, sigmas: allSigmas, logZ });
+    });
+  }
+
+  /** m draws: a component by weight, then each axis from that component's kernel (grids rounded to the step). */
+  sample(rng: Rng, m: number): Points {
+    const out: Points = this.domains.map(() => new Float64Array(m));
+    for (let i = 0; i < m; i++) {
+      const k = this.pickComponent(rng.random());
+      this.kernels.forEach((kern, j) => {
+        if (kern.kind === 'categorical') {
+          const u = rng.random();
+          let acc = 0;
+          let c = 0;
+          for (; c < kern.nChoices - 1; c++) {
+            acc += Math.exp(kern.logProbs[k * kern.nChoices + c]);
+            if (u < acc) break;
+          }
+          out[j][i] = c;
+          return;
+        }
+        let x = sampleTruncatedNormal(kern.mus[k], kern.sigmas[k], kern.low, kern.high, rng.random());
+        if (kern.step !== undefined) {
+          // The widened axis starts half a step below the first grid value.
+          const first = kern.low + kern.step / 2;
+          const last = kern.high - kern.step / 2;
+          x = Math.min(last, Math.max(first, first + Math.round((x - first) / kern.step) * kern.step));
+        }
+        out[j][i] = x;
+      });
+    }
+    return out;
+  }
+
+  /** log density (log mass on grid axes and categories) of each point. */
+  logPdf(points: Points): Float64Array {
+    const m = points.length > 0 ? points[0].length : 0;
+    const K = this.nComponents;
+    const acc = new Float64Array(m * K);
+    for (let i = 0; i < m; i++) acc.set(this.logWeights, i * K);
+    this.kernels.forEach((kern, j) => {
+      const xs = points[j];
+      if (kern.kind === 'categorical') {
+        const nc = kern.nChoices;
+        for (let i = 0; i < m; i++) {
+          const c = xs[i];
+          const row = i * K;
+          for (let k = 0; k < K; k++) acc[row + k] += kern.logProbs[k * nc + c];
+        }
+        return;
+      }
+      const { mus, sigmas, logZ, step } = kern;
+      if (step === undefined) {
+        const c0 = new Float64Array(K);
+        const inv = new Float64Array(K);
+        for (let k = 0; k < K; k++) {
+          inv[k] = 1 / sigmas[k];
+          c0[k] = -Math.log(sigmas[k]) - LOG_SQRT_2PI - logZ[k];
+        }
+        for (let i = 0; i < m; i++) {
+          const x = xs[i];
+          const row = i * K;
+          for (let k = 0; k < K; k++) {
+            const z = (x - mus[k]) * inv[k];
+            acc[row + k] += c0[k] - 0.5 * z * z;
+          }
+        }
+      } else {
+        const half = step / 2;
+        for (let i = 0; i < m; i++) {
+          const x = xs[i];
+          const row = i * K;
+          for (let k = 0; k < K; k++) {
+            acc[row + k] += logNormalMass((x - half - mus[k]) / sigmas[k], (x + half - mus[k]) / sigmas[k]) - logZ[k];
+          }
+        }
+      }
+    });
+    const out = new Float64Array(m);
+    for (let i = 0; i < m; i++) {
+      const row = i * K;
+      let max = -Infinity;
+      for (let k = 0; k < K; k++) if (acc[row + k] > max) max = acc[row + k];
+      if (max === -Infinity) {
+        out[i] = -Infinity;
+        continue;
+      }
+      let s = 0;
+      for (let k = 0; k < K; k++) s += Math.exp(acc[row + k] - max);
+      out[i] = max + Math.log(s);
+    }
+    return out;
+  }
+
+  private pickComponent(u: number): number {
+    const cw = this.cumWeights;
+    let lo = 0;
+    let hi = cw.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (u < cw[mid]) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
+}

@@ -1,0 +1,144 @@
+import type { Distribution, SearchSpace } from '../../src/core/distribution.js';
+import { isSingle } from '../../src/core/distribution.js';
+import { createRng } from '../../src/core/rng.js';
+import type { RelativeSample, Sampler } from '../../src/core/sampler.js';
+import type { StudyView } from '../../src/core/study.js';
+import type { FrozenTrial, TrialState } from '../../src/core/trial.js';
+import type { TpeOptions } from '../sampler-spec.js';
+import { sampleUniform } from '../random.js';
+import { type GammaFunction, gammaOf, optunaGamma } from './gamma.js';
+import { fromAxis, type ParamDomain, paramDomainOf, toAxis } from './param-domain.js';
+import { type ParzenOptions, ParzenEstimator, type Points } from './parzen-estimator.js';
+import { groupDecomposition, intersectionSearchSpace } from './search-space-groups.js';
+import { splitTrials } from './split-trials.js';
+import { type ResolvedTpeOptions, resolveTpeOptions } from './tpe-options.js';
+import { optunaWeights, uniformWeights, type WeightsFunction } from './weights.js';
+
+const FINISHED_FOR_MODEL: readonly TrialState[] = ['COMPLETE', 'PRUNED'];
+const WITH_RUNNING: readonly TrialState[] = ['COMPLETE', 'PRUNED', 'RUNNING'];
+
+/**
+ * Tree-structured Parzen Estimator (Bergstra et al. 2011; Watanabe 2023 for the components): after
+ * `nStartupTrials` random trials, split the observations into good and bad, fit a Parzen estimator to each
+ * (l and g), draw candidates from l and keep the one with the largest l(x)/g(x).
+ *
+ * Multivariate by default (the declared space is modelled jointly); univariate when `multivariate` is off or
+ * for define-by-run parameters outside the relative space; `group` models each group of co-occurring
+ * define-by-run parameters jointly. Other workers' RUNNING trials join the bad set (constant liar, on by default).
+ */
+export class TpeSampler implements Sampler {
+  readonly options: ResolvedTpeOptions;
+  private readonly gamma: GammaFunction;
+  private readonly weights: WeightsFunction;
+  private readonly parzen: ParzenOptions;
+
+  constructor(options: TpeOptions = {}) {
+    this.options = resolveTpeOptions(options);
+    this.gamma = gammaOf(this.options, optunaGamma);
+    this.weights = this.options.weights === 'uniform' ? uniformWeights : optunaWeights;
+    this.parzen = {
+      considerPrior: this.options.considerPrior,
+      priorWeight: this.options.priorWeight,
+      considerMagicClip: this.options.considerMagicClip,
+      considerEndpoints: this.options.considerEndpoints,
+      multivariate: true,
+      bandwidth: this.options.bandwidth,
+      bandwidthFactor: this.options.bandwidthFactor,
+    };
+  }
+
+  inferRelativeSearchSpace(study: StudyView, _trial: FrozenTrial, declared: SearchSpace): SearchSpace {
+    if (!this.options.multivariate) return {};
+    const declaredNames = Object.keys(declared);
+    if (declaredNames.length > 0) {
+      return Object.fromEntries(Object.entries(declared).filter(([, d]) => !isSingle(d)));
+    }
+    const finished = study.getTrials(FINISHED_FOR_MODEL);
+    if (this.options.group) {
+      const merged: Record<string, Distribution> = {};
+      for (const g of groupDecomposition(finished)) Object.assign(merged, g);
+      return merged;
+    }
+    return intersectionSearchSpace(finished);
+  }
+
+  sampleRelative(study: StudyView, trial: FrozenTrial, space: SearchSpace): RelativeSample {
+    const names = Object.keys(space);
+    if (names.length === 0) return { params: {} };
+    if (study.getTrials(FINISHED_FOR_MODEL).length < this.options.nStartupTrials) return { params: {} };
+    const groups =
+      this.options.group ? groupDecomposition(study.getTrials(FINISHED_FOR_MODEL)).map((g) => pick(g, names)) : [space];
+    const params: Record<string, number> = {};
+    for (const g of groups) {
+      if (Object.keys(g).length === 0) continue;
+      Object.assign(params, this.sampleJointly(study, trial, g, true));
+    }
+    return { params };
+  }
+
+  sampleIndependent(study: StudyView, trial: FrozenTrial, name: string, distribution: Distribution): number {
+    if (study.getTrials(FINISHED_FOR_MODEL).length < this.options.nStartupTrials || isSingle(distribution)) {
+      return sampleUniform(distribution, createRng(study.seed, trial.number, 'tpe-startup', name));
+    }
+    return this.sampleJointly(study, trial, { [name]: distribution }, false)[name];
+  }
+
+  /** One TPE step over `space`: split, fit l and g, score candidates drawn from l, return the best. */
+  private sampleJointly(study: StudyView, trial: FrozenTrial, space: SearchSpace, multivariate: boolean): Record<string, number> {
+    const names = Object.keys(space);
+    const domains = names.map((n) => paramDomainOf(space[n]));
+    const pool = study.getTrials(this.options.constantLiar ? WITH_RUNNING : FINISHED_FOR_MODEL);
+    const usable = pool.filter((t) => t.number !== trial.number && hasParams(t, names, space));
+    const constraintsEnabled = usable.some((t) => t.constraints !== null);
+    const split = splitTrials(usable, study.directions, this.gamma, constraintsEnabled);
+    const options: ParzenOptions = { ...this.parzen, multivariate: multivariate && names.length > 0 };
+    const l = new ParzenEstimator(domains, columnsOf(split.below, names, domains), split.belowWeights ?? this.weights(split.below.length), options);
+    const g = new ParzenEstimator(domains, columnsOf(split.above, names, domains), this.weights(split.above.length), options);
+    const rng = createRng(study.seed, trial.number, 'tpe', names.join('\u0000'));
+    const candidates = l.sample(rng, this.options.nEiCandidates);
+    const best = argmaxRatio(l.logPdf(candidates), g.logPdf(candidates));
+    const out: Record<string, number> = {};
+    names.forEach((n, j) => (out[n] = fromAxis(domains[j], candidates[j][best])));
+    return out;
+  }
+}
+
+function hasParams(t: FrozenTrial, names: readonly string[], space: SearchSpace): boolean {
+  for (const n of names) {
+    const d = t.distributions[n];
+    if (d === undefined || d.kind !== space[n].kind) return false;
+    // A categorical index must exist in the current choices; numbers are clipped by the kernels' box.
+    const want = space[n];
+    if (d.kind === 'categorical' && want.kind === 'categorical' && t.internalParams[n] >= want.choices.length) return false;
+  }
+  return true;
+}
+
+function columnsOf(trials: readonly FrozenTrial[], names: readonly string[], domains: readonly ParamDomain[]): Points {
+  return names.map((n, j) => {
+    const col = new Float64Array(trials.length);
+    const d = domains[j];
+    for (let i = 0; i < trials.length; i++) {
+      const y = toAxis(d, trials[i].internalParams[n]);
+      col[i] = d.kind === 'numeric' ? Math.min(d.high, Math.max(d.low, y)) : y;
+    }
+    return col;
+  });
+}
+
+function argmaxRatio(logL: Float64Array, logG: Float64Array): number {
+  let best = 0;
+  let bestScore = -Infinity;
+  for (let i = 0; i < logL.length; i++) {
+    const s = logL[i] - logG[i];
+    if (s > bestScore) {
+      bestScore = s;
+      best = i;
+    }
+  }
+  return best;
+}
+
+function pick(space: SearchSpace, names: readonly string[]): SearchSpace {
+  return Object.fromEntries(Object.entries(space).filter(([n]) => names.includes(n)));
+}
