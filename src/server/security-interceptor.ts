@@ -14,7 +14,7 @@ import type { AuditActor, AuditLog } from './auth/audit-log.js';
 import type { Authoriser } from './auth/authoriser.js';
 import type { HpoRpcName } from './auth/rpc-scopes.js';
 import type { Limits } from './limits.js';
-import { MalformedRequest } from './malformed-request.js';
+import { isDecodeFailure } from './request-decoding.js';
 import { type RequestOf, checkRequestLimits } from './request-limits.js';
 
 export interface SecurityInterceptorOptions {
@@ -30,7 +30,8 @@ const RPC_BY_PATH: ReadonlyMap<string, HpoRpcName> = new Map(
 /**
  * One grpc-js server interceptor for every call, before any handler runs:
  * 1. on the metadata: authenticate and authorise (a refused call is never even read, so it changes nothing);
- * 2. on the request: refuse undecodable requests and requests beyond the limits;
+ * 2. on the request: refuse requests beyond the limits (an undecodable request, which request-decoding.ts
+ *    turns into a DecodeFailure, goes on to the handler, which answers INVALID_ARGUMENT naming the field);
  * 3. on the final status: audit study creation and deletion with the token's name.
  * Every refusal is audited. The `authorization` metadata is removed before the handler sees the call, so no
  * handler can log a token by accident.
@@ -61,8 +62,7 @@ export function createSecurityInterceptor(options: SecurityInterceptorOptions): 
       })
       .withOnReceiveMessage((message: unknown, next) => {
         if (refused) return;
-        if (message instanceof MalformedRequest) return refuse('INVALID_ARGUMENT', 'malformed', `request could not be decoded: ${message.reason}`);
-        if (rpc !== undefined) {
+        if (rpc !== undefined && !isDecodeFailure(message)) {
           try {
             checkRequestLimits(rpc, message as RequestOf<typeof rpc>, limits);
           } catch (error) {

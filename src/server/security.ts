@@ -1,12 +1,10 @@
 import type { ServerCredentials, ServerOptions } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { HpoServiceService } from '../generated/hpo/v1/hpo_service.js';
 import { createAuditLog } from './auth/audit-log.js';
 import { resolveAuthMode } from './auth/auth-mode.js';
 import { type Authoriser, createOpenAuthoriser, createTokenAuthoriser } from './auth/authoriser.js';
 import { loadTokensFile } from './auth/tokens-file.js';
 import { DEFAULT_LIMITS, type Limits, grpcMessageSizeOptions } from './limits.js';
-import { withMalformedRequestMarker } from './malformed-request.js';
 import { createSecurityInterceptor } from './security-interceptor.js';
 import { type ServerTlsOptions, type TransportSecurity, loadServerTls, transportWarning } from './tls.js';
 
@@ -29,8 +27,6 @@ export interface ServerSecurity {
   readonly credentials: ServerCredentials;
   /** For `new Server(serverOptions)`: the security interceptor and the message-size limits. */
   readonly serverOptions: ServerOptions;
-  /** Register this instead of HpoServiceService: undecodable requests become INVALID_ARGUMENT, not INTERNAL. */
-  readonly service: typeof HpoServiceService;
   readonly authoriser: Authoriser;
   readonly transport: TransportSecurity;
   readonly limits: Limits;
@@ -71,7 +67,6 @@ export async function createServerSecurity(options: ServerSecurityOptions): Prom
   return {
     credentials: tls.credentials,
     serverOptions: { interceptors: [interceptor], ...grpcMessageSizeOptions(limits) },
-    service: withMalformedRequestMarker(HpoServiceService),
     authoriser,
     transport: tls.security,
     limits,
