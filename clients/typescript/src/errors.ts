@@ -99,7 +99,12 @@ export class TrialNotFound extends NotFound {}
  * await trial.suggestFloat('lr', 0, 1, { log: true }); // throws InvalidArgument: ... must be > 0 for a log distribution
  * ```
  */
-export class InvalidArgument extends HpoClientError {}
+export class InvalidArgument extends HpoClientError {
+  /** The offending request field as the server named it (its `hpo-field` trailer), e.g. `values[0]`; '' when unknown. */
+  get field(): string {
+    return String(this.metadata.get('hpo-field')[0] ?? '');
+  }
+}
 
 /**
  * The call is well-formed but the stored state forbids it (telling a finished trial, reporting after tell, …).
@@ -266,7 +271,7 @@ const CLASS_BY_CODE: Readonly<Partial<Record<StatusCode, ErrorClass>>> = {
 /**
  * The typed error for a failed gRPC call: the status picks the class, the server's message is kept as is.
  * NOT_FOUND becomes {@link StudyNotFound} or {@link TrialNotFound} from the server's message (`study X not found`,
- * `trial X not found`), or from an `hpo-entity` trailer when the server sends one.
+ * `trial X not found`), or from the `hpo-field` trailer the server sends with it.
  *
  * @example
  * ```ts
@@ -279,7 +284,7 @@ export function errorFromStatus(error: Pick<ServiceError, 'code' | 'details' | '
   const message = error.details || error.message || code;
   const details = { method, metadata: error.metadata, cause: error };
   if (code === 'NOT_FOUND') {
-    const entity = String(error.metadata?.get('hpo-entity')[0] ?? '') || /^(study|trial)\b/i.exec(message)?.[1]?.toLowerCase();
+    const entity = String(error.metadata?.get('hpo-field')[0] ?? '') || /^(study|trial)\b/i.exec(message)?.[1]?.toLowerCase();
     if (entity === 'study') return new StudyNotFound(code, message, details);
     if (entity === 'trial') return new TrialNotFound(code, message, details);
   }
