@@ -1,6 +1,12 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import {
+  Server,
+  ServerCredentials,
+  type ServerOptions,
+  type ServiceDefinition,
+  type UntypedServiceImplementation,
+} from '@grpc/grpc-js';
 import { loadSync, type PackageDefinition } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
@@ -25,6 +31,10 @@ export interface GrpcServerOptions {
   readonly logger: Logger;
   /** Largest request or response, in bytes (default 4 MiB). Larger requests get RESOURCE_EXHAUSTED. */
   readonly maxMessageBytes?: number;
+  /** Transport credentials (TLS); insecure when absent. */
+  readonly credentials?: ServerCredentials;
+  /** Extra grpc-js server options (e.g. the security interceptor); its keys win over the size limits above. */
+  readonly serverOptions?: ServerOptions;
 }
 
 export interface RunningGrpcServer {
@@ -76,6 +86,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
   const server = new Server({
     'grpc.max_receive_message_length': maxMessageBytes,
     'grpc.max_send_message_length': maxMessageBytes,
+    ...options.serverOptions,
   });
   server.addService(
     withCheckedDecoding(HpoServiceService),
@@ -87,7 +98,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
   new ReflectionService(loadReflectionPackageDefinition()).addToServer(server);
 
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(formatAddress(host, options.port), ServerCredentials.createInsecure(), (error, bound) =>
+    server.bindAsync(formatAddress(host, options.port), options.credentials ?? ServerCredentials.createInsecure(), (error, bound) =>
       error ? reject(error) : resolve(bound),
     );
   });

@@ -74,9 +74,9 @@ export function prunerSpecFromWire(spec: WirePrunerSpec | undefined, field: stri
     case 'threshold': {
       const o = kind.value;
       const f = `${field}.threshold`;
-      // NOTE: ±Infinity is a meaningful bound for Optuna's ThresholdPruner; only NaN is meaningless.
-      if (o.lower !== undefined && Number.isNaN(o.lower)) throw new InvalidArgumentError(`${f}.lower`, 'must not be NaN');
-      if (o.upper !== undefined && Number.isNaN(o.upper)) throw new InvalidArgumentError(`${f}.upper`, 'must not be NaN');
+      // An unset bound already means "no bound"; ±Infinity would not survive the study's JSON column anyway.
+      optionalFinite(o.lower, `${f}.lower`);
+      optionalFinite(o.upper, `${f}.upper`);
       if (o.lower === undefined && o.upper === undefined)
         throw new InvalidArgumentError(f, 'at least one of lower and upper must be set');
       if (o.lower !== undefined && o.upper !== undefined && o.lower > o.upper)
