@@ -1,0 +1,112 @@
+/**
+ * Dense Cholesky factorisation and triangular solves on row-major Float64Arrays: the GP's hot path, kept off
+ * generic matrix objects so that a 300 × 300 factorisation allocates nothing but its result.
+ */
+
+/**
+ * Factors the symmetric matrix `a` (n × n, row-major; only the lower triangle is read) in place into L with
+ * a = L Lᵀ (lower triangle; the strict upper triangle is zeroed). Returns false when `a` is not numerically
+ * positive definite (the contents are then garbage).
+ */
+export function choleskyInPlace(a: Float64Array, n: number): boolean {
+  for (let j = 0; j < n; j++) {
+    const rowJ = j * n;
+    let diag = a[rowJ + j];
+    for (let k = 0; k < j; k++) diag -= a[rowJ + k] * a[rowJ + k];
+    if (!(diag > 0) || !Number.isFinite(diag)) return false;
+    const ljj = Math.sqrt(diag);
+    a[rowJ + j] = ljj;
+    const inv = 1 / ljj;
+    for (let i = j + 1; i < n; i++) {
+      const rowI = i * n;
+      let s = a[rowI + j];
+      for (let k = 0; k < j; k++) s -= a[rowI + k] * a[rowJ + k];
+      a[rowI + j] = s * inv;
+    }
+    for (let k = j + 1; k < n; k++) a[rowJ + k] = 0;
+  }
+  return true;
+}
+
+/** A Cholesky factor and the jitter that had to be added to the diagonal to get it. */
+export interface CholeskyFactor {
+  readonly factor: Float64Array;
+  readonly n: number;
+  readonly jitter: number;
+}
+
+/**
+ * The Cholesky factor of `a + jitter I`, with jitter 0 first and then growing tenfold from 1e-10 times the
+ * mean diagonal (GPML's and GPyTorch's "adaptive jitter"); undefined if even a jitter of the size of the
+ * diagonal does not help (non-finite entries).
+ */
+export function choleskyWithJitter(a: Float64Array, n: number): CholeskyFactor | undefined {
+  const work = new Float64Array(a.length);
+  let meanDiag = 0;
+  for (let i = 0; i < n; i++) meanDiag += a[i * n + i];
+  meanDiag = n > 0 ? Math.abs(meanDiag / n) : 1;
+  if (!Number.isFinite(meanDiag)) return undefined;
+  let jitter = 0;
+  for (let attempt = 0; attempt < 12; attempt++) {
+    work.set(a);
+    for (let i = 0; i < n; i++) work[i * n + i] += jitter;
+    if (choleskyInPlace(work, n)) return { factor: work, n, jitter };
+    jitter = jitter === 0 ? 1e-10 * Math.max(meanDiag, 1e-300) : jitter * 10;
+  }
+  return undefined;
+}
+
+/** Solves L x = b (forward substitution); `out` may alias `b`. */
+export function solveLower(L: Float64Array, n: number, b: ArrayLike<number>, out: Float64Array): Float64Array {
+  for (let i = 0; i < n; i++) {
+    const row = i * n;
+    let s = b[i];
+    for (let k = 0; k < i; k++) s -= L[row + k] * out[k];
+    out[i] = s / L[row + i];
+  }
+  return out;
+}
+
+/** Solves Lᵀ x = b (back substitution); `out` may alias `b`. */
+export function solveLowerTransposed(L: Float64Array, n: number, b: ArrayLike<number>, out: Float64Array): Float64Array {
+  if (out !== b) for (let i = 0; i < n; i++) out[i] = b[i];
+  for (let i = n - 1; i >= 0; i--) {
+    const xi = out[i] / L[i * n + i];
+    out[i] = xi;
+    // Column i of Lᵀ x: subtract L[i][k] x_i from the entries k < i.
+    const row = i * n;
+    for (let k = 0; k < i; k++) out[k] -= L[row + k] * xi;
+  }
+  return out;
+}
+
+/**
+ * (L Lᵀ)⁻¹ as a full symmetric row-major matrix. Columns of L⁻¹ are found by forward substitution and kept as
+ * rows (U = L⁻ᵀ), so that (L Lᵀ)⁻¹ = U Uᵀ is a product of contiguous rows: n³/3 flops in all.
+ */
+export function inverseFromCholesky(L: Float64Array, n: number): Float64Array {
+  const U = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) {
+    // Column j of L⁻¹: x_i = 0 for i < j.
+    const rowU = j * n;
+    U[rowU + j] = 1 / L[j * n + j];
+    for (let i = j + 1; i < n; i++) {
+      const rowL = i * n;
+      let s = 0;
+      for (let k = j; k < i; k++) s -= L[rowL + k] * U[rowU + k];
+      U[rowU + i] = s / L[rowL + i];
+    }
+  }
+  const inv = new Float64Array(n * n);
+  for (let a = 0; a < n; a++) {
+    const rowA = a * n;
+    for (let b = 0; b <= a; b++) {
+      const rowB = b * n;
+      let s = 0;
+      for (let i = a; i < n; i++) s += U[rowA + i] * U[rowB + i];
+      inv[rowA + b] = s;
+      inv[rowB + a] = s;
+    }
+  }
+  return inv;
+}
