@@ -9,7 +9,9 @@ import { MAX_ID_LENGTH, MAX_NAME_LENGTH, MAX_PARAM_NAME_LENGTH } from './convert
  * - counts, attribute sizes and depth, page sizes: `checkRequestLimits` (request-limits.ts), run by the security
  *   interceptor on every decoded request before any handler sees it.
  * - name and id lengths: the wire conversions (convert/wire-checks.ts), which own those constants; they are
- *   re-exported here so that this file lists every limit.
+ *   re-exported here so that this file lists every limit. The conversions also bound attribute nesting
+ *   (32 levels, convert/json-value.ts), pruner nesting (4, convert/pruner-spec.ts) and page tokens (1024
+ *   characters, convert/requests.ts).
  * - per-trial totals that depend on stored state (parameters, intermediate values): the service, inside the
  *   transaction that would exceed them.
  */
@@ -30,12 +32,8 @@ export interface Limits {
   readonly maxUserAttrsPerRequest: number;
   /** A string value of a parameter: a categorical choice, a grid value, an enqueued value. */
   readonly maxStringValueLength: number;
-  /** Pruners wrapped inside each other (a patient pruner wraps one). */
-  readonly maxPrunerNesting: number;
   /** One attribute value, serialised as JSON, in bytes. */
   readonly maxAttrValueBytes: number;
-  /** Nesting of one attribute value (lists and objects inside each other). */
-  readonly maxAttrDepth: number;
   /** A tell's fail_reason, in characters. */
   readonly maxFailReasonLength: number;
   /** States in one ListTrials filter (there are five; repeats are harmless, thousands are not). */
@@ -61,9 +59,7 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   maxConstraints: 64,
   maxUserAttrsPerRequest: 256,
   maxStringValueLength: 1024,
-  maxPrunerNesting: 4,
   maxAttrValueBytes: 64 * 1024,
-  maxAttrDepth: 32,
   maxFailReasonLength: 4096,
   maxStateFilters: 16,
   maxStudiesPageSize: 1000,

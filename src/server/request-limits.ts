@@ -1,7 +1,6 @@
 import { InvalidArgumentError } from '../core/errors.js';
 import type { Attribute, Distribution, FixedParam, ParamSpec, ParamValue } from '../generated/hpo/v1/distribution.js';
 import type { HpoServiceService } from '../generated/hpo/v1/hpo_service.js';
-import type { PrunerSpec } from '../generated/hpo/v1/pruner.js';
 import type { SamplerSpec } from '../generated/hpo/v1/sampler.js';
 import type { HpoRpcName } from './auth/rpc-scopes.js';
 import type { Limits } from './limits.js';
@@ -15,7 +14,8 @@ type RequestChecks = { readonly [R in HpoRpcName]: (request: RequestOf<R>, limit
  * Bounds on the size of one decoded request: how many of a repeated thing, how large and deep an attribute
  * value, how large a page. Every exceeded bound is an InvalidArgumentError naming the field in proto style (the
  * request is malformed as sent; RESOURCE_EXHAUSTED is kept for stored totals and the message size). Validity
- * (ranges, NaN, names) is the wire conversions' and the service's job, not this one's.
+ * (ranges, NaN, names, nesting depth) is the wire conversions' and the service's job, not this one's. These
+ * checks run before the conversions, on whatever ts-proto decoded, so they never recurse.
  *
  * The table has one entry per RPC, so the compiler flags a new RPC that has none.
  */
@@ -24,7 +24,6 @@ const REQUEST_CHECKS: RequestChecks = {
     atMost(request.directions.length, limits.maxObjectives, 'directions', 'directions');
     checkAttributes(request.userAttrs, 'user_attrs', limits);
     if (request.sampler !== undefined) checkSampler(request.sampler, 'sampler', limits);
-    if (request.pruner !== undefined) checkPruner(request.pruner, 'pruner', limits, 1);
   },
   getStudy() {},
   listStudies(request, limits) {
@@ -105,31 +104,36 @@ function checkSampler(sampler: SamplerSpec, field: string, limits: Limits): void
   axes.forEach((axis, i) => checkParamValues(axis.values, `${field}.grid.axes[${i}].values`, limits, 'values per axis'));
 }
 
-function checkPruner(pruner: PrunerSpec, field: string, limits: Limits, nesting: number): void {
-  if (pruner.kind?.$case !== 'patient' || pruner.kind.value.wrapped === undefined) return;
-  atMost(nesting + 1, limits.maxPrunerNesting, `${field}.patient.wrapped`, 'pruners wrapped inside each other');
-  checkPruner(pruner.kind.value.wrapped, `${field}.patient.wrapped`, limits, nesting + 1);
-}
-
 function checkAttributes(attributes: readonly Attribute[], field: string, limits: Limits): void {
   atMost(attributes.length, limits.maxUserAttrsPerRequest, field, 'attributes');
   attributes.forEach((attribute, i) => checkAttributeValue(attribute.value, `${field}[${i}].value`, limits));
 }
 
 /**
- * Depth first, without recursion, stopping one level past the limit: the value may be nested far deeper than
- * the stack allows, and JSON.stringify (for the size) is only safe once the depth is known to be small.
+ * The size of a value as JSON, counted without recursion and without building the string: the value may nest
+ * deeper than the stack allows (the conversions reject that, but only after this check has run), and a 4 MiB
+ * string only to measure it would be waste. Strings count as UTF-8 plus quotes, which is within a few escape
+ * characters of JSON.stringify; the walk stops as soon as the limit is passed.
  */
 function checkAttributeValue(value: unknown, field: string, limits: Limits): void {
-  const stack: Array<readonly [unknown, number]> = [[value, 0]];
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop()!;
-    if (node === null || typeof node !== 'object') continue;
-    if (depth >= limits.maxAttrDepth)
-      throw new InvalidArgumentError(field, `nested more than ${limits.maxAttrDepth} levels deep`);
-    for (const child of Array.isArray(node) ? node : Object.values(node)) stack.push([child, depth + 1]);
+  const max = limits.maxAttrValueBytes;
+  let bytes = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0 && bytes <= max) {
+    const node = stack.pop();
+    if (typeof node === 'string') bytes += Buffer.byteLength(node, 'utf8') + 2;
+    else if (node === null || typeof node !== 'object') bytes += String(node).length;
+    else if (Array.isArray(node)) {
+      bytes += 1 + node.length;
+      for (const child of node) stack.push(child);
+    } else {
+      const entries = Object.entries(node);
+      bytes += 1 + entries.length;
+      for (const [key, child] of entries) {
+        bytes += Buffer.byteLength(key, 'utf8') + 3;
+        stack.push(child);
+      }
+    }
   }
-  const bytes = Buffer.byteLength(JSON.stringify(value ?? null), 'utf8');
-  if (bytes > limits.maxAttrValueBytes)
-    throw new InvalidArgumentError(field, `at most ${limits.maxAttrValueBytes} bytes of JSON allowed, got ${bytes}`);
+  if (bytes > max) throw new InvalidArgumentError(field, `at most ${max} bytes of JSON allowed, got more`);
 }

@@ -66,8 +66,9 @@ export function createSecurityInterceptor(options: SecurityInterceptorOptions): 
           try {
             checkRequestLimits(rpc, message as RequestOf<typeof rpc>, limits);
           } catch (error) {
-            if (!(error instanceof HpoError)) throw error;
-            return refuse(error.code, 'limit', error.message);
+            // A throw here would escape into grpc-js's stream handling: every error ends the call instead.
+            if (error instanceof HpoError) return refuse(error.code, 'limit', error.message);
+            return refuse('INTERNAL', 'limit_check_failed', 'internal error while checking the request');
           }
           if (rpc === 'createStudy') auditedStudy = { event: 'created', study: (message as RequestOf<'createStudy'>).name };
           if (rpc === 'deleteStudy') auditedStudy = { event: 'deleted', study: (message as RequestOf<'deleteStudy'>).studyName };
