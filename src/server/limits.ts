@@ -1,72 +1,70 @@
+import { LIMITS as SERVICE_LIMITS } from '../service/limits.js';
 import { MAX_ID_LENGTH, MAX_NAME_LENGTH, MAX_PARAM_NAME_LENGTH } from './convert/wire-checks.js';
 
 /**
- * Every limit on what a caller may send, in one place, with its default. Each one protects the server or the
- * database from a single careless or hostile client; none should bind an honest study.
+ * Every limit on what a caller may send, listed in one place with its default and the layer that enforces it.
+ * Each protects the server or the database from one careless or hostile client; none should bind an honest
+ * study. Each is enforced once, at the layer that can see it:
  *
- * Who enforces what:
- * - `maxMessageBytes`: grpc-js itself (server options from `grpcMessageSizeOptions`), RESOURCE_EXHAUSTED.
- * - counts, attribute sizes and depth, page sizes: `checkRequestLimits` (request-limits.ts), run by the security
- *   interceptor on every decoded request before any handler sees it.
- * - name and id lengths: the wire conversions (convert/wire-checks.ts), which own those constants; they are
- *   re-exported here so that this file lists every limit. The conversions also bound attribute nesting
- *   (32 levels, convert/json-value.ts), pruner nesting (4, convert/pruner-spec.ts) and page tokens (1024
- *   characters, convert/requests.ts).
- * - per-trial totals that depend on stored state (parameters, intermediate values): the service, inside the
- *   transaction that would exceed them.
+ *   limit                                   default     enforced by                           status
+ *   message size (request and response)     4 MiB       grpc-js (config --max-message-bytes)  RESOURCE_EXHAUSTED
+ *   categorical choices / grid axis values  10,000      request-limits.ts (this layer)        INVALID_ARGUMENT
+ *   a string parameter value                1,024 ch.   request-limits.ts                     INVALID_ARGUMENT
+ *   grid axes                               1,000       request-limits.ts                     INVALID_ARGUMENT
+ *   parameters in one enqueued trial        1,000       request-limits.ts                     INVALID_ARGUMENT
+ *   constraint values of one tell           64          request-limits.ts                     INVALID_ARGUMENT
+ *   user attributes in one request          256         request-limits.ts                     INVALID_ARGUMENT
+ *   states in one ListTrials filter         16          request-limits.ts                     INVALID_ARGUMENT
+ *   study name, attribute key               256 ch.     convert/wire-checks.ts                INVALID_ARGUMENT
+ *   parameter name                          128 ch.     convert/wire-checks.ts                INVALID_ARGUMENT
+ *   worker id, request id                   256 ch.     convert/wire-checks.ts                INVALID_ARGUMENT
+ *   page token                              1,024 ch.   convert/requests.ts                   INVALID_ARGUMENT
+ *   attribute nesting                       32 levels   convert/json-value.ts                 INVALID_ARGUMENT
+ *   pruners wrapped in each other           4           convert/pruner-spec.ts                INVALID_ARGUMENT
+ *   parameters per trial (ask, suggest)     1,000       service/limits.ts (and suggest.ts)    RESOURCE_EXHAUSTED
+ *   intermediate values per trial           100,000     service/limits.ts (report.ts)         RESOURCE_EXHAUSTED
+ *   objectives                              64          service/limits.ts                     INVALID_ARGUMENT
+ *   one attribute value as JSON             64 KiB      service/limits.ts                     INVALID_ARGUMENT
+ *   fail_reason                             4,096 ch.   service/limits.ts                     INVALID_ARGUMENT
+ *   ListStudies / ListTrials page_size      1,000 / 10,000  service/limits.ts                 INVALID_ARGUMENT
+ *
+ * This layer (the security interceptor, before any conversion) bounds only what nothing behind it bounds: the
+ * counts and sizes inside one request that would otherwise reach a sampler or a row. INVALID_ARGUMENT there
+ * means "this request is malformed as sent"; RESOURCE_EXHAUSTED means "the stored whole would grow too large".
  */
 export interface Limits {
-  /** Largest request or response, in bytes. gRPC's own default, 4 MiB; a grid of 10,000 points fits easily. */
+  /** Largest request or response, in bytes; gRPC's own default. */
   readonly maxMessageBytes: number;
-  /** Parameters of one trial: a declared search space, one suggest, an enqueued trial, grid axes, and a trial's total. */
-  readonly maxParamsPerTrial: number;
-  /** Intermediate values (reported steps) kept per trial: 100 epochs of 1,000 batches each. */
-  readonly maxIntermediateValuesPerTrial: number;
   /** Choices of one categorical distribution, and values of one grid axis. */
   readonly maxCategoricalChoices: number;
-  /** Objectives (directions) of a study, and values of one tell. */
-  readonly maxObjectives: number;
+  /** A string value of a parameter: a categorical choice, a grid value, an enqueued value. */
+  readonly maxStringValueLength: number;
+  /** Parameters of one trial: grid axes, an enqueued trial (the service holds ask and suggest to the same number). */
+  readonly maxParamsPerTrial: number;
   /** Constraint values of one tell. */
   readonly maxConstraints: number;
   /** User attributes in one request (create study, enqueue trial). */
   readonly maxUserAttrsPerRequest: number;
-  /** A string value of a parameter: a categorical choice, a grid value, an enqueued value. */
-  readonly maxStringValueLength: number;
-  /** One attribute value, serialised as JSON, in bytes. */
-  readonly maxAttrValueBytes: number;
-  /** A tell's fail_reason, in characters. */
-  readonly maxFailReasonLength: number;
   /** States in one ListTrials filter (there are five; repeats are harmless, thousands are not). */
   readonly maxStateFilters: number;
-  /** ListStudies page_size (the proto documents 1000). */
-  readonly maxStudiesPageSize: number;
-  /** ListTrials page_size (the proto documents 10000). */
-  readonly maxTrialsPageSize: number;
-  /** Study names and attribute keys (enforced by the wire conversions). */
-  readonly maxNameLength: number;
-  /** Parameter names (enforced by the wire conversions). */
-  readonly maxParamNameLength: number;
-  /** Worker ids and request ids (enforced by the wire conversions). */
-  readonly maxIdLength: number;
 }
 
 export const DEFAULT_LIMITS: Limits = Object.freeze({
   maxMessageBytes: 4 * 1024 * 1024,
-  maxParamsPerTrial: 1000,
-  maxIntermediateValuesPerTrial: 100_000,
   maxCategoricalChoices: 10_000,
-  maxObjectives: 16,
+  maxStringValueLength: 1024,
+  maxParamsPerTrial: SERVICE_LIMITS.paramsPerTrial,
   maxConstraints: 64,
   maxUserAttrsPerRequest: 256,
-  maxStringValueLength: 1024,
-  maxAttrValueBytes: 64 * 1024,
-  maxFailReasonLength: 4096,
   maxStateFilters: 16,
-  maxStudiesPageSize: 1000,
-  maxTrialsPageSize: 10_000,
-  maxNameLength: MAX_NAME_LENGTH,
-  maxParamNameLength: MAX_PARAM_NAME_LENGTH,
-  maxIdLength: MAX_ID_LENGTH,
+});
+
+/** The limits enforced behind this layer, re-exported so that a reader (or a test) finds every number here. */
+export { SERVICE_LIMITS };
+export const CONVERSION_LIMITS = Object.freeze({
+  nameLength: MAX_NAME_LENGTH,
+  paramNameLength: MAX_PARAM_NAME_LENGTH,
+  idLength: MAX_ID_LENGTH,
 });
 
 /** The grpc-js server (or client) options that enforce `maxMessageBytes` in both directions. */
