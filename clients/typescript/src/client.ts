@@ -110,7 +110,7 @@ export class HpoClient {
         : undefined,
       requestId: newRequestId(),
     });
-    return this.studyHandle(studyFromWire(response.study!));
+    return this.studyHandle(studyFromWire(response.study!), response.created);
   }
 
   /**
@@ -169,9 +169,9 @@ export class HpoClient {
     this.transport.close();
   }
 
-  private studyHandle(info: StudyInfo): Study {
+  private studyHandle(info: StudyInfo, created = false): Study {
     const interval = this.options.heartbeatIntervalMs ?? heartbeatIntervalMs(info.failurePolicy.heartbeatGraceSeconds);
-    return new Study({ transport: this.transport, workerId: this.workerId, heartbeatIntervalMs: interval }, info);
+    return new Study({ transport: this.transport, workerId: this.workerId, heartbeatIntervalMs: interval }, info, created);
   }
 }
 

@@ -62,13 +62,25 @@ export interface TrialsQuery {
 export class Study {
   readonly name: string;
   readonly directions: readonly Direction[];
+  /**
+   * True when the `createStudy` call that made this handle created the study; false when it loaded an existing one
+   * (`loadIfExists`) and for handles from `loadStudy`.
+   *
+   * @example
+   * ```ts
+   * const study = await client.createStudy({ name: 'x', direction: 'minimize', loadIfExists: true });
+   * if (!study.created) console.log('resuming', study.name);
+   * ```
+   */
+  readonly created: boolean;
   private readonly binding: TrialBinding;
   private readonly stopRequests = new Set<() => void>();
   private lastInfo: StudyInfo;
 
   /** @internal Made by the client. */
-  constructor(binding: TrialBinding, info: StudyInfo) {
+  constructor(binding: TrialBinding, info: StudyInfo, created = false) {
     this.name = info.name;
+    this.created = created;
     this.directions = info.directions;
     this.lastInfo = info;
     this.binding = binding;
