@@ -1,0 +1,93 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../storage/database.js';
+import { deleteRequestIdsBefore } from '../storage/request-repository.js';
+import { ask } from './ask.js';
+import { bestTrials } from './best-trials.js';
+import { enqueueTrial } from './enqueue.js';
+import { heartbeat } from './heartbeat.js';
+import type { HpoService } from './hpo-service.js';
+import { reapExpiredTrials } from './lease-reaper.js';
+import { report } from './report.js';
+import type { ServiceContext, ServiceLogger } from './service-context.js';
+import { StudyCache } from './study-cache.js';
+import { createStudy, deleteStudy, getStudy, listStudies, setStudyUserAttr } from './study-operations.js';
+import { suggest } from './suggest.js';
+import { tell } from './tell.js';
+import { getTrial, listTrials, setTrialUserAttr } from './trial-queries.js';
+
+export interface CreateHpoServiceOptions {
+  readonly db: Kysely<Database>;
+  readonly logger?: ServiceLogger;
+  /** How often the lease reaper runs (default 5 s); 0 turns it off (tests call reapExpiredTrials). */
+  readonly reaperIntervalMs?: number;
+  /** The clock (default the system clock). */
+  readonly now?: () => Date;
+  /** How long request ids are remembered for retries (default 24 h). */
+  readonly requestIdTtlMs?: number;
+  /** Called last by close(), e.g. the `close` of openDatabase, so that close() also closes the storage. */
+  readonly closeDatabase?: () => Promise<void>;
+}
+
+/** The service plus hooks for operators and tests. */
+export interface HpoServiceImpl extends HpoService {
+  /** Runs the lease reaper once now; returns how many trials it failed. */
+  reapExpiredTrials(): Promise<number>;
+}
+
+const SILENT_LOGGER: ServiceLogger = { info() {}, warn() {}, error() {} };
+
+/**
+ * The service over a migrated database. `close()` stops the reaper, then calls `closeDatabase` if given
+ * (otherwise the caller closes `db`).
+ */
+export function createHpoService(options: CreateHpoServiceOptions): HpoServiceImpl {
+  const ctx: ServiceContext = {
+    db: options.db,
+    cache: new StudyCache(),
+    logger: options.logger ?? SILENT_LOGGER,
+    now: options.now ?? (() => new Date()),
+  };
+  const ttl = options.requestIdTtlMs ?? 24 * 3600 * 1000;
+  let reaping: Promise<unknown> | null = null;
+  const runReaper = async (): Promise<number> => {
+    const n = await reapExpiredTrials(ctx);
+    await deleteRequestIdsBefore(ctx.db, new Date(ctx.now().getTime() - ttl));
+    return n;
+  };
+  const interval = options.reaperIntervalMs ?? 5_000;
+  const timer =
+    interval > 0
+      ? setInterval(() => {
+          if (reaping) return;
+          reaping = runReaper()
+            .catch((error) => ctx.logger.error({ err: error }, 'lease reaper failed'))
+            .finally(() => (reaping = null));
+        }, interval)
+      : null;
+  timer?.unref();
+
+  return {
+    createStudy: (input) => createStudy(ctx, input),
+    getStudy: (name) => getStudy(ctx, name),
+    listStudies: (input) => listStudies(ctx, input),
+    deleteStudy: (input) => deleteStudy(ctx, input),
+    setStudyUserAttr: (input) => setStudyUserAttr(ctx, input),
+    ask: (input) => ask(ctx, input),
+    suggest: (input) => suggest(ctx, input),
+    report: (input) => report(ctx, input),
+    tell: (input) => tell(ctx, input),
+    heartbeat: (input) => heartbeat(ctx, input),
+    enqueueTrial: (input) => enqueueTrial(ctx, input),
+    getTrial: (input) => getTrial(ctx, input),
+    listTrials: (input) => listTrials(ctx, input),
+    bestTrials: (name) => bestTrials(ctx, name),
+    setTrialUserAttr: (input) => setTrialUserAttr(ctx, input),
+    reapExpiredTrials: runReaper,
+    async close() {
+      if (timer) clearInterval(timer);
+      await reaping;
+      ctx.cache.clear();
+      await options.closeDatabase?.();
+    },
+  };
+}
