@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../src/core/errors.js';
 import type { Sampler } from '../src/core/sampler.js';
+import { GpSampler } from './gp/gp-sampler.js';
 import { GridSampler } from './grid.js';
 import { QmcSampler } from './qmc/qmc-sampler.js';
 import { RandomSampler } from './random.js';
@@ -21,6 +22,6 @@ export function createSampler(spec: SamplerSpec): Sampler {
     case 'tpe':
       return new TpeSampler(spec.options);
     case 'gp':
-      throw new InvalidArgumentError('sampler', `the ${spec.kind} sampler is not available in this build yet`);
+      return new GpSampler(spec.options);
   }
 }
