@@ -1,0 +1,90 @@
+import type { Command } from 'commander';
+import type { Logger } from 'pino';
+import { resolveServeConfig, type ServeConfig, type ServeFlags } from '../../config.js';
+import { createLogger } from '../../logging.js';
+import { startGrpcServer } from '../../server/grpc-server.js';
+import { createHpoService } from '../../service/create-hpo-service.js';
+import { addDatabaseOptions, addLoggingOptions, exitOnError } from '../options.js';
+import { describeStore, openMigratedStore } from '../open-store.js';
+import { packageVersion } from '../package-version.js';
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
+
+export function registerServeCommand(program: Command): void {
+  const command = program
+    .command('serve')
+    .description('run the gRPC server (opens the store and applies migrations first)')
+    .option('--host <host>', 'interface to listen on (env HPO_HOST; default 127.0.0.1; 0.0.0.0 for containers and clusters)')
+    .option('--port <port>', 'port to listen on, 0 for any free port (env HPO_PORT; default 50051)')
+    .option('--max-message-bytes <bytes>', 'largest request or response (env HPO_MAX_MESSAGE_BYTES; default 4 MiB)')
+    .option('--shutdown-grace <seconds>', 'on SIGTERM, how long calls in flight may finish (env HPO_SHUTDOWN_GRACE_SECONDS; default 15)');
+  addDatabaseOptions(command);
+  addLoggingOptions(command);
+  command.action(async (flags: ServeFlags) => {
+    let config: ServeConfig;
+    try {
+      config = resolveServeConfig(flags, process.env, Boolean(process.stdout.isTTY));
+    } catch (error) {
+      exitOnError(error);
+    }
+    const logger = createLogger(config.logging);
+    try {
+      await serve(config, logger);
+    } catch (error) {
+      exitOnError(error, (e) => logger.fatal({ err: e }, 'could not start'));
+    }
+  });
+}
+
+/**
+ * Opens and migrates the store, starts the service and the server, and shuts all of it down gracefully
+ * on SIGTERM or SIGINT: health turns NOT_SERVING, calls in flight finish (up to the grace period), then
+ * the service stops its background work and the store closes. A second signal exits at once.
+ */
+export async function serve(config: ServeConfig, logger: Logger): Promise<void> {
+  const store = describeStore(config.database);
+  const opened = await openMigratedStore(config.database, logger);
+  const service = createHpoService({ db: opened.db, logger });
+  let server;
+  try {
+    server = await startGrpcServer({
+      service,
+      host: config.host,
+      port: config.port,
+      logger,
+      maxMessageBytes: config.maxMessageBytes,
+    });
+  } catch (error) {
+    await service.close().catch(() => {});
+    await opened.close().catch(() => {});
+    throw error;
+  }
+  const running = server;
+  logger.info({ address: running.address, port: running.port, ...store, version: packageVersion() }, 'hpo listening');
+  if (LOOPBACK_HOSTS.has(config.host))
+    logger.info('listening on loopback only; pass --host 0.0.0.0 (or HPO_HOST=0.0.0.0) to accept workers on other machines');
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down: finishing calls in flight');
+    void (async () => {
+      try {
+        await running.shutdown(config.shutdownGraceMs);
+        await service.close();
+        await opened.close();
+        logger.info('stopped');
+        process.exit(0);
+      } catch (error) {
+        logger.error({ err: error }, 'error while shutting down');
+        process.exit(1);
+      }
+    })();
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
