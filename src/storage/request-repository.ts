@@ -8,7 +8,8 @@ type Db = Kysely<Database> | Transaction<Database>;
  * the other (the second then finds the first's stored response).
  */
 export async function lockRequestKey(db: Db, method: string, key: string): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtextextended(${`${method}\u0000${key}`}::text, 0))`.execute(db);
+  // ':' separates (method names have none); a NUL byte would be rejected by Postgres text ("invalid byte sequence").
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`${method}:${key}`}::text, 0))`.execute(db);
 }
 
 export async function findRequestResponse(db: Db, method: string, key: string): Promise<unknown | undefined> {
