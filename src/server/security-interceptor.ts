@@ -21,6 +21,11 @@ export interface SecurityInterceptorOptions {
   readonly authoriser: Authoriser;
   readonly audit: AuditLog;
   readonly limits: Limits;
+  /**
+   * Whether a study exists, for the one conditional grant (a worker's CreateStudy with load_if_exists on an
+   * existing study). Without it, that grant is never given and CreateStudy needs admin.
+   */
+  readonly studyExists?: (name: string) => Promise<boolean>;
 }
 
 const RPC_BY_PATH: ReadonlyMap<string, HpoRpcName> = new Map(
@@ -37,7 +42,7 @@ const RPC_BY_PATH: ReadonlyMap<string, HpoRpcName> = new Map(
  * handler can log a token by accident.
  */
 export function createSecurityInterceptor(options: SecurityInterceptorOptions): ServerInterceptor {
-  const { authoriser, audit, limits } = options;
+  const { authoriser, audit, limits, studyExists } = options;
   return (method: ServerMethodDefinition<unknown, unknown>, call: ServerInterceptingCallInterface) => {
     const path = method.path;
     const rpc = RPC_BY_PATH.get(path);
@@ -45,6 +50,7 @@ export function createSecurityInterceptor(options: SecurityInterceptorOptions): 
     let refused = false;
     let auditedStudy: { event: 'created' | 'deleted'; study: string } | undefined;
     let created = false;
+    let loadOnly = false;
 
     const refuse = (code: ErrorCode, reason: string, message: string): void => {
       refused = true;
@@ -57,6 +63,7 @@ export function createSecurityInterceptor(options: SecurityInterceptorOptions): 
         const decision = authoriser.authorise(path, metadata.get('authorization'));
         actor = { ...actor, tokenName: decision.principal?.tokenName ?? null, ...clientCertificateOf(call) };
         if (!decision.allowed) return refuse(decision.code, decision.reason, decision.message);
+        loadOnly = decision.condition === 'load-existing-study-only';
         metadata.remove('authorization');
         next(metadata);
       })
@@ -73,9 +80,25 @@ export function createSecurityInterceptor(options: SecurityInterceptorOptions): 
           if (rpc === 'createStudy') auditedStudy = { event: 'created', study: (message as RequestOf<'createStudy'>).name };
           if (rpc === 'deleteStudy') auditedStudy = { event: 'deleted', study: (message as RequestOf<'deleteStudy'>).studyName };
         }
+        if (loadOnly) return admitLoadOnly(message, next);
         next(message);
       })
       .build();
+
+    /**
+     * A worker's CreateStudy goes on only when it can create nothing. The study could be deleted between this
+     * check and the handler; the call would then create it, and the audit log names the worker's token.
+     */
+    const admitLoadOnly = (message: unknown, next: (message: unknown) => void): void => {
+      const request = message as RequestOf<'createStudy'>;
+      const needsAdmin = `token "${actor.tokenName}" may only load existing studies; creating a study needs admin`;
+      if (isDecodeFailure(message) || !request.loadIfExists || studyExists === undefined)
+        return refuse('PERMISSION_DENIED', 'insufficient_scope', needsAdmin);
+      studyExists(request.name).then(
+        (exists) => (exists ? next(message) : refuse('PERMISSION_DENIED', 'insufficient_scope', `study "${request.name}" does not exist: ${needsAdmin}`)),
+        () => refuse('UNAVAILABLE', 'lookup_failed', 'could not check whether the study exists; retry'),
+      );
+    };
 
     const responder = new ResponderBuilder()
       .withStart((next) => next(listener))

@@ -19,6 +19,8 @@ export interface ServerSecurityOptions {
   readonly tls?: ServerTlsOptions;
   readonly limits?: Limits;
   readonly logger: Logger;
+  /** Lets a worker token open an existing study with CreateStudy(load_if_exists); see LOAD_EXISTING_STUDY_SCOPE. */
+  readonly studyExists?: (name: string) => Promise<boolean>;
 }
 
 /** What the gRPC server is built from. */
@@ -63,7 +65,7 @@ export async function createServerSecurity(options: ServerSecurityOptions): Prom
   if (warning !== undefined) logger.warn({ transport: tls.security, host }, warning);
   else logger.info({ transport: tls.security }, `transport: ${tls.security}`);
 
-  const interceptor = createSecurityInterceptor({ authoriser, audit: createAuditLog(logger), limits });
+  const interceptor = createSecurityInterceptor({ authoriser, audit: createAuditLog(logger), limits, studyExists: options.studyExists });
   return {
     credentials: tls.credentials,
     serverOptions: { interceptors: [interceptor], ...grpcMessageSizeOptions(limits) },

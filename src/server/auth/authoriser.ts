@@ -1,4 +1,4 @@
-import { requirementOf } from './rpc-scopes.js';
+import { CREATE_STUDY_PATH, LOAD_EXISTING_STUDY_SCOPE, requirementOf } from './rpc-scopes.js';
 import { scopeGrants } from './scope.js';
 import { type Principal, createTokenAuthenticator } from './token-authenticator.js';
 import type { TokenEntry } from './tokens-file.js';
@@ -11,6 +11,11 @@ export type AuthDecision =
       readonly allowed: true;
       /** Null when auth is off or the method is open. */
       readonly principal: Principal | null;
+      /**
+       * Set when the call may proceed only if it changes nothing: a CreateStudy by a worker must carry
+       * load_if_exists and name an existing study (see LOAD_EXISTING_STUDY_SCOPE).
+       */
+      readonly condition?: 'load-existing-study-only';
     }
   | {
       readonly allowed: false;
@@ -53,7 +58,9 @@ export function createTokenAuthoriser(entries: readonly TokenEntry[]): Authorise
           message: `${path} has no scope defined, so no token may call it`,
           principal,
         };
-      if (!scopeGrants(principal.scope, requirement.scope))
+      if (!scopeGrants(principal.scope, requirement.scope)) {
+        if (path === CREATE_STUDY_PATH && scopeGrants(principal.scope, LOAD_EXISTING_STUDY_SCOPE))
+          return { allowed: true, principal, condition: 'load-existing-study-only' };
         return {
           allowed: false,
           code: 'PERMISSION_DENIED',
@@ -61,6 +68,7 @@ export function createTokenAuthoriser(entries: readonly TokenEntry[]): Authorise
           message: `token "${principal.tokenName}" has scope ${principal.scope}; ${path} needs ${requirement.scope}`,
           principal,
         };
+      }
       return { allowed: true, principal };
     },
   };

@@ -31,6 +31,15 @@ export const RPC_SCOPES: Readonly<Record<HpoRpcName, Scope>> = {
   setTrialUserAttr: 'worker',
 };
 
+/**
+ * The one call a lesser scope may make under a condition: training scripts open their study with
+ * `createStudy({ loadIfExists: true })` (Optuna's `create_study(load_if_exists=True)`), which for an existing
+ * study only reads it. A worker may make that call when it creates nothing: load_if_exists is set and the study
+ * exists (the security interceptor checks both before the handler runs). Creating a study still needs admin.
+ */
+export const LOAD_EXISTING_STUDY_SCOPE: Scope = 'worker';
+export const CREATE_STUDY_PATH: string = HpoServiceService.createStudy.path;
+
 /** Services any caller may use without a token: a load balancer's health probe carries no credentials. */
 const OPEN_SERVICE_PREFIXES: readonly string[] = ['/grpc.health.v1.Health/'];
 

@@ -18,6 +18,8 @@ describe('the token authoriser', () => {
     for (const scope of SCOPES) {
       const decision = authoriser.authorise(path, bearer(TOKENS[scope]));
       if (scopeGrants(scope, RPC_SCOPES[rpc])) expect(decision).toEqual({ allowed: true, principal: { tokenName: `${scope}-bot`, scope } });
+      else if (rpc === 'createStudy' && scope === 'worker')
+        expect(decision).toEqual({ allowed: true, principal: { tokenName: 'worker-bot', scope }, condition: 'load-existing-study-only' });
       else
         expect(decision).toMatchObject({
           allowed: false,
@@ -33,6 +35,13 @@ describe('the token authoriser', () => {
       code: 'UNAUTHENTICATED',
       reason: 'unknown_token',
     });
+  });
+
+  it('lets a worker call CreateStudy only on condition that it loads an existing study, and a reader not at all', () => {
+    const path = HpoServiceService.createStudy.path;
+    expect(authoriser.authorise(path, bearer(TOKENS.worker))).toMatchObject({ allowed: true, condition: 'load-existing-study-only' });
+    expect(authoriser.authorise(path, bearer(TOKENS.admin))).toEqual({ allowed: true, principal: { tokenName: 'admin-bot', scope: 'admin' } });
+    expect(authoriser.authorise(path, bearer(TOKENS.read))).toMatchObject({ allowed: false, code: 'PERMISSION_DENIED' });
   });
 
   it('keeps health checking open to callers without a token or with a bad one', () => {
