@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { insertStudy } from '../../src/storage/study-repository.js';
+import { insertIntermediateValue, insertTrial, readTrialChanges, updateTrial } from '../../src/storage/trial-repository.js';
+import { describePostgres, describeStores, type TestStore } from '../support/test-database.js';
+
+async function newStudy(store: TestStore, name: string): Promise<number> {
+  const row = await insertStudy(store.db, {
+    name,
+    directions: '{minimize}',
+    sampler: '{"kind":"random"}',
+    pruner: '{"kind":"nop"}',
+    seed: 1,
+    user_attrs: '{}',
+    system_attrs: '{}',
+    max_trials: null,
+    heartbeat_grace_seconds: 60,
+    max_retries: 0,
+    state: 'RUNNING',
+  });
+  return row.id;
+}
+
+function trialRow(studyId: number, number: number) {
+  return { study_id: studyId, number, state: 'RUNNING' as const, params: '{}', user_attrs: '{}', system_attrs: '{}' };
+}
+
+describeStores('readTrialChanges', (stores) => {
+  let store: TestStore;
+  beforeAll(async () => {
+    store = await stores.open();
+  });
+  afterAll(async () => {
+    await store.close();
+  });
+
+  it('returns every trial at first, then only rows written since, with revisions that grow on update', async () => {
+    const studyId = await newStudy(store, 'delta');
+    const a = await insertTrial(store.db, trialRow(studyId, 0));
+    await insertTrial(store.db, trialRow(studyId, 1));
+    const first = await readTrialChanges(store.db, studyId, null);
+    expect(first.trials.map((t) => t.number).sort()).toEqual([0, 1]);
+
+    const updated = await updateTrial(store.db, a.id, { state: 'COMPLETE', values: '{1.5}' });
+    expect(updated.revision).toBe(a.revision + 1);
+    await insertIntermediateValue(store.db, a.id, 3, Number.NaN);
+    await updateTrial(store.db, a.id, { last_heartbeat_at: new Date().toISOString() });
+    const second = await readTrialChanges(store.db, studyId, first.xmin);
+    expect(second.trials.map((t) => t.number)).toEqual([0]);
+    expect(second.values).toHaveLength(1);
+    expect(second.values[0].value).toBeNaN();
+
+    const third = await readTrialChanges(store.db, studyId, second.xmin);
+    // Nothing written since: at most rows of transactions still open at the last read (none here).
+    expect(third.trials).toEqual([]);
+  });
+});
+
+describePostgres('readTrialChanges with concurrent writers', (stores) => {
+  it('picks up a row committed after a later-started transaction that the previous read already saw', async () => {
+    const store = await stores.open();
+    try {
+      const studyId = await newStudy(store, 'out-of-order');
+      const initial = await readTrialChanges(store.db, studyId, null);
+      // Transaction A writes trial 0 and stays open; B writes trial 1 and commits first.
+      const a = await store.db.startTransaction().execute();
+      await insertTrial(a, trialRow(studyId, 0));
+      await insertTrial(store.db, trialRow(studyId, 1));
+      const afterB = await readTrialChanges(store.db, studyId, initial.xmin);
+      expect(afterB.trials.map((t) => t.number)).toEqual([1]);
+      await a.commit().execute();
+      // A's id is older than B's: a plain "greater than the last revision seen" filter would miss it.
+      const afterA = await readTrialChanges(store.db, studyId, afterB.xmin);
+      expect(afterA.trials.map((t) => t.number)).toContain(0);
+    } finally {
+      await store.close();
+    }
+  });
+});
