@@ -18,6 +18,18 @@ export interface TpeOptions {
   readonly bandwidth?: 'optuna' | 'spread';
   /** Scale of the spread rule's width. */
   readonly bandwidthFactor?: number;
+  /** Multiplies the magic-clip floor on kernel widths (1 = Optuna's). */
+  readonly clipScale?: number;
+  /** Fraction of candidates drawn from the product of l's marginals rather than its joint kernels. */
+  readonly marginalCandidates?: number;
+  /** Weigh the good observations by rank (best heaviest) rather than by age. */
+  readonly rankWeights?: boolean;
+  /** Share of trials (after startup) whose candidates are drawn around the incumbent instead of from l. */
+  readonly localFraction?: number;
+  /** How many of the best observations set the local step's width. */
+  readonly localTopK?: number;
+  /** Scale of the local step relative to their spread. */
+  readonly localScale?: number;
 }
 
 /** Gaussian-process options; unset fields take hpo's defaults (samplers/gp documents them). */

@@ -23,6 +23,7 @@ const BUDGETS = [25, 50, 100, 200, 400, 1000];
 interface Flags {
   samplers: string[];
   seeds: number;
+  seedOffset: number;
   trials: number;
   functions: string[];
   jobs: number;
@@ -48,6 +49,7 @@ function parseFlags(argv: readonly string[]): Flags {
   const flags: Flags = {
     samplers: availableSamplers(),
     seeds: 20,
+    seedOffset: 0,
     trials: 200,
     functions: SUITE.map((fn) => fn.name),
     jobs: 1,
@@ -64,6 +66,7 @@ function parseFlags(argv: readonly string[]): Flags {
     switch (key) {
       case '--samplers': flags.samplers = next().split(','); break;
       case '--seeds': flags.seeds = Number(next()); break;
+      case '--seed-offset': flags.seedOffset = Number(next()); break;
       case '--trials': flags.trials = Number(next()); break;
       case '--functions': flags.functions = next().split(',').map((name) => findFunction(name).name); break;
       case '--jobs': flags.jobs = Math.max(1, Number(next())); break;
@@ -202,7 +205,7 @@ async function main(): Promise<void> {
   const tasks: QualityTask[] = [];
   for (const fn of flags.functions)
     for (const sampler of flags.samplers)
-      for (let seed = 0; seed < flags.seeds; seed++) tasks.push({ sampler, fn, seed, trials: flags.trials });
+      for (let seed = flags.seedOffset; seed < flags.seedOffset + flags.seeds; seed++) tasks.push({ sampler, fn, seed, trials: flags.trials });
   if (flags.out) writeFileSync(flags.out, '');
   const runs: QualityRun[] = [];
   const t0 = performance.now();

@@ -16,6 +16,8 @@ export interface ParzenOptions {
   /** Multivariate bandwidth: Optuna's range rule, or hpo's spread rule scaled by `bandwidthFactor`. */
   readonly bandwidth: 'optuna' | 'spread';
   readonly bandwidthFactor: number;
+  /** Multiplies the magic-clip floor (1 = Optuna's). */
+  readonly clipScale: number;
 }
 
 /** Points on the estimator's axes: one column per parameter, all of the same length. */
@@ -107,7 +109,7 @@ export class ParzenEstimator {
       } else {
         sigmas = new Float64Array(n).fill(scottRangeBandwidth(n, dims, low, high));
       }
-      const floor = options.considerMagicClip ? magicClipFloor(low, high, K) : range * 1e-12;
+      const floor = options.considerMagicClip ? options.clipScale * magicClipFloor(low, high, K) : range * 1e-12;
       const mus = new Float64Array(K);
       const allSigmas = new Float64Array(K);
       for (let i = 0; i < n; i++) {
@@ -124,12 +126,17 @@ export class ParzenEstimator {
     });
   }
 
-  /** m draws: a component by weight, then each axis from that component's kernel (grids rounded to the step). */
-  sample(rng: Rng, m: number): Points {
+  /**
+   * m draws: a component by weight, then each axis from that component's kernel (grids rounded to the step).
+   * A `marginalFraction` of the draws pick a component per axis instead (a draw from the product of l's marginals).
+   */
+  sample(rng: Rng, m: number, marginalFraction = 0): Points {
     const out: Points = this.domains.map(() => new Float64Array(m));
     for (let i = 0; i < m; i++) {
-      const k = this.pickComponent(rng.random());
+      const joint = rng.random() >= marginalFraction;
+      const shared = this.pickComponent(rng.random());
       this.kernels.forEach((kern, j) => {
+        const k = joint ? shared : this.pickComponent(rng.random());
         if (kern.kind === 'categorical') {
           const u = rng.random();
           let acc = 0;

@@ -17,6 +17,12 @@ export interface ResolvedTpeOptions {
   readonly weights: 'optuna' | 'uniform';
   readonly bandwidth: 'optuna' | 'spread';
   readonly bandwidthFactor: number;
+  readonly clipScale: number;
+  readonly marginalCandidates: number;
+  readonly rankWeights: boolean;
+  readonly localFraction: number;
+  readonly localTopK: number;
+  readonly localScale: number;
 }
 
 /**
@@ -38,6 +44,12 @@ export const TPE_DEFAULTS: ResolvedTpeOptions = {
   weights: 'optuna',
   bandwidth: 'optuna',
   bandwidthFactor: 1,
+  clipScale: 1,
+  marginalCandidates: 0,
+  rankWeights: false,
+  localFraction: 0,
+  localTopK: 5,
+  localScale: 1,
 };
 
 /** Optuna 4's TPESampler() defaults, for side-by-side runs (`tpe:preset=optuna` is not a knob; pass these). */
@@ -88,6 +100,14 @@ export function resolveTpeOptions(options: TpeOptions): ResolvedTpeOptions {
   oneOf(o.weights, 'weights', ['optuna', 'uniform']);
   oneOf(o.bandwidth, 'bandwidth', ['optuna', 'spread']);
   positive(o.bandwidthFactor, 'bandwidth_factor');
+  positive(o.clipScale, 'clip_scale');
+  if (!(o.marginalCandidates >= 0 && o.marginalCandidates <= 1))
+    throw new InvalidArgumentError(`${FIELD}.marginal_candidates`, `must be in [0, 1], got ${o.marginalCandidates}`);
+  bool(o.rankWeights, 'rank_weights');
+  if (!(o.localFraction >= 0 && o.localFraction <= 1))
+    throw new InvalidArgumentError(`${FIELD}.local_fraction`, `must be in [0, 1], got ${o.localFraction}`);
+  int(o.localTopK, 'local_top_k', 2, 1000);
+  positive(o.localScale, 'local_scale');
   if (o.group && !o.multivariate)
     throw new InvalidArgumentError(`${FIELD}.group`, 'group needs multivariate (it models each group jointly)');
   return o;

@@ -12,6 +12,7 @@ import { type ParzenOptions, ParzenEstimator, type Points } from './parzen-estim
 import { groupDecomposition, intersectionSearchSpace } from './search-space-groups.js';
 import { splitTrials } from './split-trials.js';
 import { type ResolvedTpeOptions, resolveTpeOptions } from './tpe-options.js';
+import { localCandidates } from './local-refinement.js';
 import { optunaWeights, uniformWeights, type WeightsFunction } from './weights.js';
 
 const FINISHED_FOR_MODEL: readonly TrialState[] = ['COMPLETE', 'PRUNED'];
@@ -44,6 +45,7 @@ export class TpeSampler implements Sampler {
       multivariate: true,
       bandwidth: this.options.bandwidth,
       bandwidthFactor: this.options.bandwidthFactor,
+      clipScale: this.options.clipScale,
     };
   }
 
@@ -92,15 +94,40 @@ export class TpeSampler implements Sampler {
     const constraintsEnabled = usable.some((t) => t.constraints !== null);
     const split = splitTrials(usable, study.directions, this.gamma, constraintsEnabled);
     const options: ParzenOptions = { ...this.parzen, multivariate: multivariate && names.length > 0 };
-    const l = new ParzenEstimator(domains, columnsOf(split.below, names, domains), split.belowWeights ?? this.weights(split.below.length), options);
+    const belowWeights =
+      split.belowWeights ?? (this.options.rankWeights && study.directions.length === 1 ? rankWeights(split.below, study.directions[0] === 'minimize' ? 1 : -1) : this.weights(split.below.length));
+    const l = new ParzenEstimator(domains, columnsOf(split.below, names, domains), belowWeights, options);
     const g = new ParzenEstimator(domains, columnsOf(split.above, names, domains), this.weights(split.above.length), options);
     const rng = createRng(study.seed, trial.number, 'tpe', names.join('\u0000'));
-    const candidates = l.sample(rng, this.options.nEiCandidates);
+    const local =
+      multivariate && this.options.localFraction > 0 && study.directions.length === 1 && rng.random() < this.options.localFraction;
+    const candidates = local
+      ? localCandidates(domains, columnsOf(bestOf(split.below, study.directions[0], this.options.localTopK), names, domains), rng, this.options.nEiCandidates, this.options.localScale)
+      : l.sample(rng, this.options.nEiCandidates, multivariate ? this.options.marginalCandidates : 0);
     const best = argmaxRatio(l.logPdf(candidates), g.logPdf(candidates));
     const out: Record<string, number> = {};
     names.forEach((n, j) => (out[n] = fromAxis(domains[j], candidates[j][best])));
     return out;
   }
+}
+
+/** NOTE: log-rank weights as CMA-ES recombination uses (Hansen 2016): the best good observation weighs most. */
+function rankWeights(below: readonly FrozenTrial[], sign: number): Float64Array {
+  const n = below.length;
+  const order = below.map((t, i) => ({ i, v: t.state === 'COMPLETE' && t.values ? sign * t.values[0] : Infinity }));
+  order.sort((a, b) => a.v - b.v || a.i - b.i);
+  const w = new Float64Array(n);
+  order.forEach(({ i }, rank) => (w[i] = Math.log(n + 0.5) - Math.log(rank + 1)));
+  return w;
+}
+
+/** The k best COMPLETE trials of `below`, best first. */
+function bestOf(below: readonly FrozenTrial[], direction: 'minimize' | 'maximize', k: number): FrozenTrial[] {
+  const sign = direction === 'minimize' ? 1 : -1;
+  return below
+    .filter((t) => t.state === 'COMPLETE' && t.values)
+    .sort((a, b) => sign * (a.values![0] - b.values![0]) || a.number - b.number)
+    .slice(0, k);
 }
 
 function hasParams(t: FrozenTrial, names: readonly string[], space: SearchSpace): boolean {
