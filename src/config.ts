@@ -16,10 +16,15 @@ import { DEFAULT_MAX_MESSAGE_BYTES } from './server/grpc-server.js';
  *   --log-format            HPO_LOG_FORMAT                      pretty on a terminal, json otherwise
  *   --max-message-bytes     HPO_MAX_MESSAGE_BYTES               4194304 (4 MiB)
  *   --shutdown-grace        HPO_SHUTDOWN_GRACE_SECONDS          15
+ *   --auth                  HPO_AUTH                            none on a loopback host; elsewhere required
+ *   --tokens-file           HPO_TOKENS_FILE                     (none; implies --auth tokens)
+ *   --tls-cert, --tls-key   HPO_TLS_CERT, HPO_TLS_KEY           (plaintext)
+ *   --tls-client-ca         HPO_TLS_CLIENT_CA                   (no client certificates asked for)
  *
- * Why 127.0.0.1 and not 0.0.0.0: hpo has no authentication yet, and anyone who reaches the port can create
- * and delete studies. Like Postgres (listen_addresses = localhost) it listens on loopback unless told
- * otherwise; containers and clusters set HPO_HOST=0.0.0.0 (the server's start-up log says so).
+ * Why 127.0.0.1 and not 0.0.0.0: without --auth tokens anyone who reaches the port can create and delete
+ * studies. Like Postgres (listen_addresses = localhost) it listens on loopback unless told otherwise; containers
+ * and clusters set HPO_HOST=0.0.0.0 and then must choose --auth (tokens, or none on a trusted network): the
+ * security settings are checked when the server starts (src/server/security.ts).
  */
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -53,6 +58,14 @@ export interface ServeConfig {
   readonly logging: LoggingConfig;
   readonly maxMessageBytes: number;
   readonly shutdownGraceMs: number;
+  readonly security: SecurityConfig;
+}
+
+/** Authentication and TLS, as given; src/server/security.ts checks them (files, combinations) at start. */
+export interface SecurityConfig {
+  readonly auth?: string;
+  readonly tokensFile?: string;
+  readonly tls: { readonly certFile?: string; readonly keyFile?: string; readonly clientCaFile?: string };
 }
 
 /** Flags as commander hands them over (strings, or true for boolean flags). */
@@ -65,7 +78,14 @@ export interface LoggingFlags {
   readonly logLevel?: string;
   readonly logFormat?: string;
 }
-export interface ServeFlags extends DatabaseFlags, LoggingFlags {
+export interface SecurityFlags {
+  readonly auth?: string;
+  readonly tokensFile?: string;
+  readonly tlsCert?: string;
+  readonly tlsKey?: string;
+  readonly tlsClientCa?: string;
+}
+export interface ServeFlags extends DatabaseFlags, LoggingFlags, SecurityFlags {
   readonly host?: string;
   readonly port?: string;
   readonly maxMessageBytes?: string;
@@ -166,6 +186,26 @@ export function resolveServeConfig(flags: ServeFlags, env: Env, stdoutIsTty = fa
     logging: resolveLoggingConfig(flags, env, stdoutIsTty),
     maxMessageBytes,
     shutdownGraceMs: graceSeconds * 1000,
+    security: resolveSecurityConfig(flags, env),
+  };
+}
+
+export function resolveSecurityConfig(flags: SecurityFlags, env: Env): SecurityConfig {
+  const auth = (nonEmpty(flags.auth) ?? nonEmpty(env.HPO_AUTH))?.toLowerCase();
+  if (auth !== undefined && auth !== 'none' && auth !== 'tokens') throw new ConfigError(`--auth must be none or tokens, got "${auth}"`);
+  const pick = (flag: string | undefined, name: string) => nonEmpty(flag) ?? nonEmpty(env[name]);
+  const tokensFile = pick(flags.tokensFile, 'HPO_TOKENS_FILE');
+  const certFile = pick(flags.tlsCert, 'HPO_TLS_CERT');
+  const keyFile = pick(flags.tlsKey, 'HPO_TLS_KEY');
+  const clientCaFile = pick(flags.tlsClientCa, 'HPO_TLS_CLIENT_CA');
+  return {
+    ...(auth !== undefined ? { auth } : {}),
+    ...(tokensFile !== undefined ? { tokensFile } : {}),
+    tls: {
+      ...(certFile !== undefined ? { certFile } : {}),
+      ...(keyFile !== undefined ? { keyFile } : {}),
+      ...(clientCaFile !== undefined ? { clientCaFile } : {}),
+    },
   };
 }
 

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, redactDatabaseUrl, resolveDatabaseConfig, resolveLoggingConfig, resolveServeConfig } from '../src/config.js';
+import {
+  ConfigError,
+  redactDatabaseUrl,
+  resolveDatabaseConfig,
+  resolveLoggingConfig,
+  resolveSecurityConfig,
+  resolveServeConfig,
+} from '../src/config.js';
 
 describe('resolveServeConfig', () => {
   it('defaults to loopback:50051, the embedded store in ./.hpo/data, info logs, 4 MiB messages', () => {
@@ -10,6 +17,7 @@ describe('resolveServeConfig', () => {
       logging: { level: 'info', format: 'json' },
       maxMessageBytes: 4 * 1024 * 1024,
       shutdownGraceMs: 15_000,
+      security: { tls: {} },
     });
   });
 
@@ -23,6 +31,27 @@ describe('resolveServeConfig', () => {
     expect(() => resolveServeConfig({ port: '70000' }, {})).toThrow(ConfigError);
     expect(() => resolveServeConfig({ port: 'abc' }, {})).toThrow(/port/);
     expect(() => resolveServeConfig({}, { HPO_LOG_LEVEL: 'loud' })).toThrow(/log level/);
+  });
+});
+
+describe('resolveSecurityConfig', () => {
+  it('takes --auth, --tokens-file and the TLS files from flags over HPO_* variables', () => {
+    const env = { HPO_AUTH: 'none', HPO_TOKENS_FILE: '/env/tokens', HPO_TLS_CERT: '/env/c.pem', HPO_TLS_KEY: '/env/k.pem', HPO_TLS_CLIENT_CA: '/env/ca.pem' };
+    expect(resolveSecurityConfig({}, env)).toEqual({
+      auth: 'none',
+      tokensFile: '/env/tokens',
+      tls: { certFile: '/env/c.pem', keyFile: '/env/k.pem', clientCaFile: '/env/ca.pem' },
+    });
+    expect(resolveSecurityConfig({ auth: 'TOKENS', tokensFile: 't', tlsCert: 'c', tlsKey: 'k', tlsClientCa: 'a' }, env)).toEqual({
+      auth: 'tokens',
+      tokensFile: 't',
+      tls: { certFile: 'c', keyFile: 'k', clientCaFile: 'a' },
+    });
+  });
+
+  it('refuses an unknown auth mode', () => {
+    expect(() => resolveSecurityConfig({ auth: 'mtls' }, {})).toThrow(ConfigError);
+    expect(() => resolveSecurityConfig({}, { HPO_AUTH: 'basic' })).toThrow(/--auth must be none or tokens/);
   });
 });
 

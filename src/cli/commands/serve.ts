@@ -2,7 +2,10 @@ import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { resolveServeConfig, type ServeConfig, type ServeFlags } from '../../config.js';
 import { createLogger } from '../../logging.js';
+import { InvalidArgumentError, NotFoundError } from '../../core/errors.js';
 import { startGrpcServer } from '../../server/grpc-server.js';
+import { DEFAULT_LIMITS } from '../../server/limits.js';
+import { createServerSecurity } from '../../server/security.js';
 import { createHpoService } from '../../service/create-hpo-service.js';
 import { addDatabaseOptions, addLoggingOptions, exitOnError } from '../options.js';
 import { describeStore, openMigratedStore } from '../open-store.js';
@@ -17,7 +20,12 @@ export function registerServeCommand(program: Command): void {
     .option('--host <host>', 'interface to listen on (env HPO_HOST; default 127.0.0.1; 0.0.0.0 for containers and clusters)')
     .option('--port <port>', 'port to listen on, 0 for any free port (env HPO_PORT; default 50051)')
     .option('--max-message-bytes <bytes>', 'largest request or response (env HPO_MAX_MESSAGE_BYTES; default 4 MiB)')
-    .option('--shutdown-grace <seconds>', 'on SIGTERM, how long calls in flight may finish (env HPO_SHUTDOWN_GRACE_SECONDS; default 15)');
+    .option('--shutdown-grace <seconds>', 'on SIGTERM, how long calls in flight may finish (env HPO_SHUTDOWN_GRACE_SECONDS; default 15)')
+    .option('--auth <mode>', 'none, or tokens (env HPO_AUTH; default none on a loopback host, and required on any other)')
+    .option('--tokens-file <file>', 'bearer tokens, one name:scope:secret per line (env HPO_TOKENS_FILE; implies --auth tokens)')
+    .option('--tls-cert <file>', 'PEM certificate chain of the server (env HPO_TLS_CERT)')
+    .option('--tls-key <file>', 'PEM private key of the server (env HPO_TLS_KEY)')
+    .option('--tls-client-ca <file>', 'PEM CA bundle; every client must present a certificate it signed (env HPO_TLS_CLIENT_CA)');
   addDatabaseOptions(command);
   addLoggingOptions(command);
   command.action(async (flags: ServeFlags) => {
@@ -43,8 +51,25 @@ export function registerServeCommand(program: Command): void {
  */
 export async function serve(config: ServeConfig, logger: Logger): Promise<void> {
   const store = describeStore(config.database);
+  // Security first: a bad tokens file or certificate stops the server before it touches the store.
+  let studyExists: (name: string) => Promise<boolean> = async () => false;
+  const security = await createServerSecurity({
+    host: config.host,
+    auth: config.security.auth,
+    tokensFile: config.security.tokensFile,
+    tls: config.security.tls,
+    limits: { ...DEFAULT_LIMITS, maxMessageBytes: config.maxMessageBytes },
+    logger,
+    studyExists: (name) => studyExists(name),
+  });
   const opened = await openMigratedStore(config.database, logger);
   const service = createHpoService({ db: opened.db, logger });
+  studyExists = (name) =>
+    service.getStudy(name).then(
+      () => true,
+      // A name the service rejects names no study either.
+      (error: unknown) => (error instanceof NotFoundError || error instanceof InvalidArgumentError ? false : Promise.reject(error)),
+    );
   let server;
   try {
     server = await startGrpcServer({
@@ -53,6 +78,8 @@ export async function serve(config: ServeConfig, logger: Logger): Promise<void> 
       port: config.port,
       logger,
       maxMessageBytes: config.maxMessageBytes,
+      credentials: security.credentials,
+      serverOptions: security.serverOptions,
     });
   } catch (error) {
     await service.close().catch(() => {});
@@ -60,7 +87,10 @@ export async function serve(config: ServeConfig, logger: Logger): Promise<void> 
     throw error;
   }
   const running = server;
-  logger.info({ address: running.address, port: running.port, ...store, version: packageVersion() }, 'hpo listening');
+  logger.info(
+    { address: running.address, port: running.port, ...store, auth: security.authoriser.mode, transport: security.transport, version: packageVersion() },
+    'hpo listening',
+  );
   if (LOOPBACK_HOSTS.has(config.host))
     logger.info('listening on loopback only; pass --host 0.0.0.0 (or HPO_HOST=0.0.0.0) to accept workers on other machines');
 
