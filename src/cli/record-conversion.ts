@@ -5,7 +5,9 @@ import type {
   SamplerOptions,
   StudyInfo,
 } from '@hpo/client';
+import type { ParamValue } from '../core/distribution.js';
 import { InvalidArgumentError } from '../core/errors.js';
+import { FIXED_PARAMS_ATTR } from '../core/sample-params.js';
 import type { PrunerSpec } from '../../pruners/pruner-spec.js';
 import type { SamplerSpec } from '../../samplers/sampler-spec.js';
 import type { CreateStudyInput, StudyRecord, TrialRecord } from '../service/hpo-service.js';
@@ -37,7 +39,8 @@ export function frozenTrialOf(record: TrialRecord): FrozenTrial {
     studyName: record.studyName,
     number: record.number,
     state: record.state,
-    params: { ...record.params },
+    // As on the wire: a WAITING trial's enqueued values are its params, though no distribution is known yet.
+    params: { ...((record.systemAttrs[FIXED_PARAMS_ATTR] ?? {}) as Record<string, ParamValue>), ...record.params },
     distributions: { ...record.distributions },
     values,
     value: values?.[0] ?? null,

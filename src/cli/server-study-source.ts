@@ -15,7 +15,7 @@ export async function openServerStudySource(address: string): Promise<StudySourc
     promise.catch((error: unknown) => {
       if (error instanceof Unavailable)
         throw new Error(
-          `cannot reach the hpo server at ${address} (${error.message}); start one with \`hpo serve\`, point --server or HPO_SERVER at it, or read the store directly with --database-url`,
+          `cannot reach the hpo server at ${address} (${/Last error: (?:Error: )?(.*?)\.? Resolution note/.exec(error.message)?.[1] ?? error.message}); start one with \`hpo serve\`, point --server or HPO_SERVER at it, or read the store directly with --database-url`,
         );
       throw error;
     });

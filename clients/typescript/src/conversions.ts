@@ -165,7 +165,8 @@ export function paramsFromWire(params: readonly WireParam[]): {
   const out = { params: {} as Record<string, ParamValue>, distributions: {} as Record<string, Distribution> };
   for (const p of params) {
     out.params[p.name] = paramValueFromWire(p.value);
-    out.distributions[p.name] = distributionFromWire(p.distribution);
+    // Enqueued (WAITING) trials have fixed values whose distribution is only known once the trial suggests them.
+    if (p.distribution?.kind) out.distributions[p.name] = distributionFromWire(p.distribution);
   }
   return out;
 }

@@ -86,7 +86,8 @@ type Observed = { min: number; max: number } | { counts: Record<string, number> 
 
 interface ParameterSummary {
   readonly name: string;
-  readonly distribution: Distribution;
+  /** Null when only enqueued trials have it so far (their fixed values carry no distribution yet). */
+  readonly distribution: Distribution | null;
   readonly observed: Observed;
 }
 
@@ -94,11 +95,11 @@ interface ParameterSummary {
 function parameterSummaries(trials: readonly FrozenTrial[]): ParameterSummary[] {
   const complete = trials.filter((t) => t.state === 'COMPLETE');
   return paramNames(trials).map((name) => {
-    const distribution = [...trials].reverse().find((t) => t.distributions[name])!.distributions[name];
+    const distribution = [...trials].reverse().find((t) => t.distributions[name])?.distributions[name] ?? null;
     const values = complete.filter((t) => name in t.params).map((t) => t.params[name]);
     let observed: Observed = null;
     if (values.length > 0) {
-      if (distribution.kind === 'categorical') {
+      if (distribution === null || distribution.kind === 'categorical') {
         const counts: Record<string, number> = {};
         for (const v of values) counts[formatParam(v)] = (counts[formatParam(v)] ?? 0) + 1;
         observed = { counts };
@@ -111,7 +112,8 @@ function parameterSummaries(trials: readonly FrozenTrial[]): ParameterSummary[] 
   });
 }
 
-function describeDistribution(d: Distribution): string {
+function describeDistribution(d: Distribution | null): string {
+  if (d === null) return '(only enqueued so far)';
   if (d.kind === 'categorical') return `categorical [${d.choices.map(formatParam).join(', ')}]`;
   const step = d.step !== undefined && !(d.kind === 'int' && d.step === 1) ? ` step ${formatNumber(d.step)}` : '';
   return `${d.kind} [${formatNumber(d.low)}, ${formatNumber(d.high)}]${d.log ? ' log' : ''}${step}`;

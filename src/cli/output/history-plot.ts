@@ -57,7 +57,7 @@ export function renderHistoryPlot(points: readonly HistoryPoint[], options: Hist
   const s = options.style;
   const lines = grid.map(
     (cells, r) =>
-      `${labels[r].padStart(labelWidth)} ┤${cells.map((ch) => (ch === BEST ? s.green(ch) : ch === POINT ? s.cyan(ch) : ch)).join('')}`,
+      `${labels[r].padStart(labelWidth)} ┤${cells.map((ch) => (ch === BEST ? s.green(ch) : ch === POINT ? s.cyan(ch) : ch)).join('')}`.trimEnd(),
   );
   const axis = `${' '.repeat(labelWidth)} └${'─'.repeat(width)}`;
   const left = `trial ${firstNumber}`;
