@@ -176,7 +176,9 @@ export async function runOptimize(
 
   const tell = async (trial: Trial, request: Parameters<Trial['finish']>[0]): Promise<void> => {
     try {
-      await record(await trial.finish(request));
+      const told = await trial.finish(request);
+      running.delete(trial);
+      await record(told);
     } catch (error) {
       // The server gave the trial up (its heartbeats were lost) or the study was deleted: nothing left to tell.
       if (error instanceof FailedPrecondition || error instanceof NotFound) counts.lost++;

@@ -6,7 +6,7 @@ import {
   trialFromWire,
   usageError,
 } from './conversions.js';
-import { FailedPrecondition } from './errors.js';
+import { FailedPrecondition, NotFound } from './errors.js';
 import type { Trial as WireTrial } from './generated/hpo/v1/trial.js';
 import type { TellRequest } from './generated/hpo/v1/hpo_service.js';
 import { HeartbeatLoop } from './heartbeat.js';
@@ -65,7 +65,7 @@ export class Trial {
   private readonly paramValues: Record<string, ParamValue>;
   private readonly paramDistributions: Record<string, Distribution>;
   private readonly attrs: Record<string, Json>;
-  private readonly heartbeat: HeartbeatLoop;
+  private heartbeat: HeartbeatLoop;
   private readonly controller = new AbortController();
   private lastPruneAnswer = false;
   private constraintValues: number[] | undefined;
@@ -84,9 +84,13 @@ export class Trial {
     this.paramDistributions = distributions;
     this.attrs = attrsFromWire(wire.userAttrs);
     this.signal = this.controller.signal;
-    this.heartbeat = new HeartbeatLoop(
-      () => binding.transport.call('heartbeat', { trialId: this.id, workerId: binding.workerId }),
-      binding.heartbeatIntervalMs,
+    this.heartbeat = this.startHeartbeat();
+  }
+
+  private startHeartbeat(): HeartbeatLoop {
+    return new HeartbeatLoop(
+      () => this.binding.transport.call('heartbeat', { trialId: this.id, workerId: this.binding.workerId }),
+      this.binding.heartbeatIntervalMs,
     );
   }
 
@@ -273,7 +277,6 @@ export class Trial {
         new FailedPrecondition('FAILED_PRECONDITION', `trial ${this.number} of study ${this.studyName} was already told`),
       );
     this.heartbeat.stop();
-    this.controller.abort(new Error(`trial ${this.number} finished`));
     const call = this.binding.transport.call('tell', {
       ...request,
       trialId: this.id,
@@ -281,7 +284,21 @@ export class Trial {
       requestId: newRequestId(),
       constraints: this.constraintValues ?? [],
     });
-    this.told = call.then((r) => trialFromWire(r.trial!));
+    this.told = call.then(
+      (r) => {
+        this.controller.abort(new Error(`trial ${this.number} finished`));
+        return trialFromWire(r.trial!);
+      },
+      (error: unknown) => {
+        // Nothing was stored (the server refused, or was never reached): the trial is still running and may be
+        // told again, e.g. with a corrected value, unless the server says it is finished or gone.
+        if (!(error instanceof FailedPrecondition || error instanceof NotFound)) {
+          this.told = undefined;
+          this.heartbeat = this.startHeartbeat();
+        }
+        throw error;
+      },
+    );
     return this.told;
   }
 
