@@ -2,7 +2,7 @@ import { status as Status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Direction } from '../../src/generated/hpo/v1/study.js';
 import { TrialState } from '../../src/generated/hpo/v1/trial.js';
-import { rejectionOf } from '../support/grpc-client.js';
+import { connectHpo, rejectionOf } from '../support/grpc-client.js';
 import { describeStores, type TestStore } from '../support/test-database.js';
 import { catDist, createRequest, floatDist, intDist, plain, serveStore, type ServedStore, spec, value } from './e2e-support.js';
 
@@ -176,5 +176,27 @@ describeStores('HpoService over gRPC', (stores) => {
     await hpo.setTrialUserAttr({ trialId: trial!.trialId, key: 'host', value: 'gpu-7' });
     const fetched = await hpo.getTrial({ trialId: trial!.trialId, studyName: '', number: 0 });
     expect(fetched.trial?.userAttrs).toEqual([{ key: 'host', value: 'gpu-7' }]);
+  });
+
+  it('hands each point of a 10×10 grid to exactly one of 8 concurrent clients', async () => {
+    const axis = (name: string) => ({ name, values: Array.from({ length: 10 }, (_, i) => value(i)) });
+    await served.hpo.createStudy(createRequest('grid', { sampler: { kind: { $case: 'grid', value: { axes: [axis('x'), axis('y')] } } } }));
+    const clients = Array.from({ length: 8 }, () => connectHpo(served.address));
+    const points = (
+      await Promise.all(
+        clients.map(async (hpo) => {
+          const mine: string[] = [];
+          for (;;) {
+            const answer = await hpo.ask({ studyName: 'grid', workerId: '', requestId: '', searchSpace: [spec('x', intDist(0, 9)), spec('y', intDist(0, 9))] });
+            if (answer.studyDone) return mine;
+            const p = Object.fromEntries(answer.trial!.params.map((q) => [q.name, plain(q.value)]));
+            mine.push(`${p.x},${p.y}`);
+          }
+        }),
+      )
+    ).flat();
+    expect(points).toHaveLength(100);
+    expect(new Set(points).size).toBe(100);
+    for (const c of clients) c.close();
   });
 });
