@@ -32,7 +32,7 @@ describeStores('suggest (define-by-run)', (stores) => {
     expect(out[0].value as number).toBeLessThanOrEqual(1);
     expect(Number.isInteger(out[1].value)).toBe(true);
     expect(OPT.kind === 'categorical' && OPT.choices).toContain(out[2].value);
-    expect(out[2].internal).toBe((OPT as { choices: unknown[] }).choices.indexOf(out[2].value));
+    expect(out[2].internal).toBe(OPT.kind === "categorical" ? OPT.choices.indexOf(out[2].value) : -1);
     const stored = await f.service.getTrial({ trialId: trial.id });
     expect(stored.params).toEqual({ lr: out[0].value, layers: out[1].value, opt: out[2].value });
     expect(stored.distributions.lr).toEqual(LR);
