@@ -14,18 +14,18 @@ describe('GridSampler', () => {
     const trials: FrozenTrial[] = [];
     for (let n = 0; n < 6; n++) {
       const trial = makeTrial({ number: n, state: 'RUNNING' });
-      const { systemAttrs } = sampler.sampleRelative(makeStudy(trials), trial, {});
+      const { systemAttrs } = sampler.sampleRelative(makeStudy(trials), trial);
       trials.push({ ...trial, systemAttrs: { ...systemAttrs } });
     }
     const ids = trials.map((t) => t.systemAttrs[GRID_ID_ATTR]);
     expect(new Set(ids).size).toBe(6);
-    expect(() => sampler.sampleRelative(makeStudy(trials), makeTrial({ number: 6, state: 'RUNNING' }), {})).toThrow(SamplerExhausted);
+    expect(() => sampler.sampleRelative(makeStudy(trials), makeTrial({ number: 6, state: "RUNNING" }))).toThrow(SamplerExhausted);
   });
 
   it('gives a failed trial its point back', () => {
     const sampler = new GridSampler({ x: [1] });
     const failed = makeTrial({ number: 0, state: 'FAIL', systemAttrs: { [GRID_ID_ATTR]: 0 } });
-    const { systemAttrs } = sampler.sampleRelative(makeStudy([failed]), makeTrial({ number: 1, state: 'RUNNING' }), {});
+    const { systemAttrs } = sampler.sampleRelative(makeStudy([failed]), makeTrial({ number: 1, state: "RUNNING" }));
     expect(systemAttrs?.[GRID_ID_ATTR]).toBe(0);
   });
 
