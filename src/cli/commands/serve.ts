@@ -50,6 +50,22 @@ export function registerServeCommand(program: Command): void {
  * the service stops its background work and the store closes. A second signal exits at once.
  */
 export async function serve(config: ServeConfig, logger: Logger): Promise<void> {
+  // Signals are caught from the very start: one arriving while the store opens or migrates stops the
+  // server as soon as start-up is done, instead of killing the process halfway through a migration.
+  let signalled: NodeJS.Signals | undefined;
+  let shutdown: ((signal: NodeJS.Signals) => void) | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    signalled = signal;
+    if (shutdown) shutdown(signal);
+    else logger.info({ signal }, 'signal during start-up: stopping once start-up is done');
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+
   const store = describeStore(config.database);
   // Security first: a bad tokens file or certificate stops the server before it touches the store.
   let studyExists: (name: string) => Promise<boolean> = async () => false;
@@ -94,13 +110,7 @@ export async function serve(config: ServeConfig, logger: Logger): Promise<void> 
   if (LOOPBACK_HOSTS.has(config.host))
     logger.info('listening on loopback only; pass --host 0.0.0.0 (or HPO_HOST=0.0.0.0) to accept workers on other machines');
 
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      logger.warn({ signal }, 'second signal: exiting now');
-      process.exit(1);
-    }
-    stopping = true;
+  shutdown = (signal: NodeJS.Signals) => {
     logger.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down: finishing calls in flight');
     void (async () => {
       try {
@@ -115,6 +125,5 @@ export async function serve(config: ServeConfig, logger: Logger): Promise<void> 
       }
     })();
   };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  if (signalled) shutdown(signalled);
 }
