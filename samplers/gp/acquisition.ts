@@ -47,6 +47,24 @@ export class Acquisition {
     return total;
   }
 
+  /**
+   * An upper bound on value(x) at O(n D) cost: log EI grows with σ, so the single-point variance bound gives
+   * one; a constraint term is bounded by its value at the variance bound when the mean is infeasible (then
+   * log Φ grows with σ) and by 0 otherwise.
+   */
+  upperBound(x: ArrayLike<number>): number {
+    let total = 0;
+    if (this.fBest !== undefined) {
+      const b = this.objective.meanAndVarianceBound(x);
+      total += logExpectedImprovement(b.mean, Math.sqrt(b.varianceBound + MIN_VARIANCE), this.fBest).value;
+    }
+    for (const c of this.constraints) {
+      const b = c.gp.meanAndVarianceBound(x);
+      if (b.mean > c.threshold) total += logNormalCdf((c.threshold - b.mean) / Math.sqrt(b.varianceBound + MIN_VARIANCE));
+    }
+    return total;
+  }
+
   /** The value, and its gradient with respect to the numeric coordinates written into `grad`. */
   valueAndGradient(x: ArrayLike<number>, grad: Float64Array): number {
     grad.fill(0);

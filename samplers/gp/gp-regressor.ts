@@ -19,6 +19,10 @@ export class GpRegressor {
   private readonly dkScratch: Float64Array;
   /** Jitter the Cholesky factorisation needed on top of the noise. */
   readonly jitter: number;
+  // C_ii = signal + noise + jitter.
+  private readonly diagonal: number;
+  private readonly numericDims: Int32Array;
+  private readonly categoricalDims: Int32Array;
 
   constructor(
     readonly train: TrainingSet,
@@ -44,29 +48,77 @@ export class GpRegressor {
     }
     this.L = chol.factor;
     this.jitter = chol.jitter;
+    this.diagonal = Number.isFinite(chol.jitter) ? s + params.noiseVar + chol.jitter : s + params.noiseVar;
     this.alpha = new Float64Array(n);
     solveLower(this.L, n, train.y, this.alpha);
     solveLowerTransposed(this.L, n, this.alpha, this.alpha);
+    const dims = Array.from({ length: train.dimension }, (_, l) => l);
+    this.numericDims = Int32Array.from(dims.filter((l) => !isCategorical[l]));
+    this.categoricalDims = Int32Array.from(dims.filter((l) => isCategorical[l]));
     this.k = new Float64Array(n);
     this.v = new Float64Array(n);
     this.dkScratch = new Float64Array(n);
   }
 
-  /** Posterior mean and variance of f(x) (variance clamped at 0 against round-off). */
-  posterior(x: ArrayLike<number>): { mean: number; variance: number } {
-    const { n, X, isCategorical } = this.train;
+  /**
+   * Writes k_i = k(x, X_i) into `k` (and dk_i/dr² into `dk` when given); returns kᵀα, the posterior mean.
+   * The hot loop of every acquisition evaluation: typed arrays, no calls, numeric and categorical
+   * dimensions in separate index lists.
+   */
+  private kernelVector(x: ArrayLike<number>, k: Float64Array, dk?: Float64Array): number {
+    const { n, X, dimension: D } = this.train;
     const ils = this.params.inverseSquaredLengthscales;
     const s = this.params.kernelScale;
-    const k = this.k;
+    const num = this.numericDims;
+    const cat = this.categoricalDims;
+    const alpha = this.alpha;
     let mean = 0;
     for (let i = 0; i < n; i++) {
-      k[i] = s * matern52(scaledSquaredDistance(X, i, x, ils, isCategorical));
-      mean += k[i] * this.alpha[i];
+      const row = i * D;
+      let r2 = 0;
+      for (let q = 0; q < num.length; q++) {
+        const l = num[q];
+        const d = X[row + l] - x[l];
+        r2 += ils[l] * d * d;
+      }
+      for (let q = 0; q < cat.length; q++) {
+        const l = cat[q];
+        if (X[row + l] !== x[l]) r2 += ils[l];
+      }
+      const root = SQRT5 * Math.sqrt(r2);
+      const e = Math.exp(-root);
+      const ki = s * (1 + root + (root * root) / 3) * e;
+      k[i] = ki;
+      if (dk) dk[i] = s * (-5 / 6) * (1 + root) * e;
+      mean += ki * alpha[i];
     }
+    return mean;
+  }
+
+  /** Posterior mean and variance of f(x) (variance clamped at 0 against round-off). */
+  posterior(x: ArrayLike<number>): { mean: number; variance: number } {
+    const n = this.n;
+    const s = this.params.kernelScale;
+    const k = this.k;
+    const mean = this.kernelVector(x, k);
     solveLower(this.L, n, k, this.v);
     let explained = 0;
     for (let i = 0; i < n; i++) explained += this.v[i] * this.v[i];
     return { mean, variance: Math.max(0, s - explained) };
+  }
+
+  /**
+   * The exact posterior mean and an upper bound on the posterior variance at x, in O(n D) instead of O(n²):
+   * the variance given the single most informative training point (conditioning on more data never
+   * increases a Gaussian's variance). Lets the candidate screening skip points that cannot win.
+   */
+  meanAndVarianceBound(x: ArrayLike<number>): { mean: number; varianceBound: number } {
+    const s = this.params.kernelScale;
+    const k = this.k;
+    const mean = this.kernelVector(x, k);
+    let maxK2 = 0;
+    for (let i = 0; i < this.n; i++) if (k[i] * k[i] > maxK2) maxK2 = k[i] * k[i];
+    return { mean, varianceBound: Math.max(0, s - maxK2 / this.diagonal) };
   }
 
   /**
@@ -80,15 +132,7 @@ export class GpRegressor {
     const k = this.k;
     // dk_i/dr² for each training point.
     const dk = this.dkScratch;
-    let mean = 0;
-    for (let i = 0; i < n; i++) {
-      const r2 = scaledSquaredDistance(X, i, x, ils, isCategorical);
-      const root = SQRT5 * Math.sqrt(r2);
-      const e = Math.exp(-root);
-      k[i] = s * (1 + root + (root * root) / 3) * e;
-      dk[i] = s * (-5 / 6) * (1 + root) * e;
-      mean += k[i] * this.alpha[i];
-    }
+    const mean = this.kernelVector(x, k, dk);
     const v = this.v;
     solveLower(this.L, n, k, v);
     let explained = 0;

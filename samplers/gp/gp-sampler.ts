@@ -12,9 +12,10 @@ import type { GpOptions } from '../sampler-spec.js';
 import { Acquisition, type ConstraintModel } from './acquisition.js';
 import { fitKernelParams } from './fit-kernel-params.js';
 import { GpRegressor } from './gp-regressor.js';
+import { paramsFromRaw } from './kernel-params.js';
 import { maximizeAcquisition } from './optimize-acquisition.js';
 import { SearchSpaceEncoding } from './search-space-encoding.js';
-import { collectTrainingData } from './training-data.js';
+import { collectTrainingData, selectRows } from './training-data.js';
 import type { TrainingSet } from './training-set.js';
 
 /**
@@ -23,17 +24,31 @@ import type { TrainingSet } from './training-set.js';
  */
 export const GP_KERNEL_ATTR = 'gp_kernel_params';
 
-/** hpo's GP defaults (samplers/gp/README.md says why). */
+/** hpo's GP defaults (samplers/gp/README.md says why). nCandidates unset: see defaultCandidates. */
 export const GP_DEFAULTS = {
   nStartupTrials: 10,
   deterministicObjective: false,
-  nCandidates: 2048,
   nLocalSearch: 10,
   maxTrainingPoints: 300,
 } as const;
 
+/**
+ * Candidates screened per ask when the user did not choose: Optuna's 2048 up to 100 training points, then
+ * fewer in proportion to 1/n² (at least 256), so the screening's O(candidates × n²) cost stays flat as the
+ * study grows; the local searches from the best candidates do the fine work either way.
+ */
+export function defaultCandidates(trainingPoints: number): number {
+  if (trainingPoints <= 100) return 2048;
+  return Math.max(256, Math.round(2048 * (100 / trainingPoints) ** 2));
+}
+
+// Refit when the training set has grown by n / 25 points since the last fit (every ask below 50 points).
+const REFIT_EVERY_FRACTION = 25;
+
 interface StoredKernel {
   readonly space: string;
+  /** Training-set size the parameters were last fitted on. */
+  readonly fittedOn: number;
   readonly objective: number[];
   readonly constraints: number[][];
 }
@@ -46,7 +61,7 @@ interface StoredKernel {
  * trials come from the scrambled Sobol sequence.
  */
 export class GpSampler implements Sampler {
-  private readonly options: Required<GpOptions>;
+  private readonly options: Required<Omit<GpOptions, 'nCandidates'>> & Pick<GpOptions, 'nCandidates'>;
   private readonly qmc = new QmcSampler({ sequence: 'sobol', scramble: true });
   private encodingMemo: SearchSpaceEncoding | undefined;
 
@@ -54,7 +69,7 @@ export class GpSampler implements Sampler {
     this.options = { ...GP_DEFAULTS, ...stripUndefined(options) };
     const o = this.options;
     checkInteger('sampler.gp.n_startup_trials', o.nStartupTrials, 0);
-    checkInteger('sampler.gp.n_candidates', o.nCandidates, 1);
+    if (o.nCandidates !== undefined) checkInteger('sampler.gp.n_candidates', o.nCandidates, 1);
     checkInteger('sampler.gp.n_local_search', o.nLocalSearch, 0);
     checkInteger('sampler.gp.max_training_points', o.maxTrainingPoints, 2);
   }
@@ -74,11 +89,19 @@ export class GpSampler implements Sampler {
       this.options.maxTrainingPoints,
       createRng(study.seed, trial.number, 'gp-scalarisation'),
     );
-    if (data.objective.n < Math.max(1, this.options.nStartupTrials)) return this.qmc.sampleRelative(study, trial, space);
+    if (data.observed < Math.max(1, this.options.nStartupTrials) || data.objective.n === 0) return this.qmc.sampleRelative(study, trial, space);
 
     const deterministic = this.options.deterministicObjective;
     const warm = latestKernel(study, encoding.signature, data.constraints.length);
-    const fit = (set: TrainingSet, start: number[] | undefined) => fitKernelParams(set, { deterministic, warmStart: start });
+    const n = data.observed;
+    // NOTE: hyperparameters move slowly once there are many points, so from 50 finished trials on they are
+    // refitted each time ⌊n/25⌋ more trials have finished and reused in between (periodic refits, as SMAC
+    // does); decided from the stored fit, so a fresh process decides the same way.
+    const refit = !warm || typeof warm.fittedOn !== 'number' || n - warm.fittedOn >= Math.max(1, Math.floor(n / REFIT_EVERY_FRACTION)) || n < warm.fittedOn;
+    const fit = (set: TrainingSet, start: number[] | undefined) =>
+      refit || !start
+        ? fitKernelParams(fitSubset(set), { deterministic, warmStart: start })
+        : { raw: Float64Array.from(start), params: paramsFromRaw(start, set.dimension, deterministic) };
     const objectiveFit = fit(data.objective, warm?.objective);
     const constraintFits = data.constraints.map((set, c) => fit(set, warm?.constraints[c]));
 
@@ -122,13 +145,14 @@ export class GpSampler implements Sampler {
       starts.push(data.objective.X.slice(incumbent * D, (incumbent + 1) * D));
     }
     const best = maximizeAcquisition(acquisition, encoding, {
-      nCandidates: this.options.nCandidates,
+      nCandidates: this.options.nCandidates ?? defaultCandidates(data.objective.n + data.pendingCount),
       nLocalSearch: this.options.nLocalSearch,
       starts,
       seed: [study.seed, trial.number],
     });
     const stored: StoredKernel = {
       space: encoding.signature,
+      fittedOn: refit ? n : warm!.fittedOn,
       objective: Array.from(objectiveFit.raw),
       constraints: constraintFits.map((f) => Array.from(f.raw)),
     };
@@ -156,6 +180,20 @@ function latestKernel(study: StudyView, signature: string, constraintCount: numb
     if (stored && stored.space === signature && Array.isArray(stored.objective) && stored.constraints?.length === constraintCount) return stored;
   }
   return undefined;
+}
+
+// NOTE: hyperparameters are fitted on at most this many points (subset of data for the hyperparameters,
+// Rasmussen & Williams 2006 §8.3.1): each evaluation of the marginal likelihood costs ~n³/2 flops, so this
+// caps a refit at about a quarter of its cost at 200 points; the GP is then conditioned on all points.
+const MAX_FIT_POINTS = 128;
+
+function fitSubset(set: TrainingSet): TrainingSet {
+  if (set.n <= MAX_FIT_POINTS) return set;
+  const rows = selectRows(set.y, MAX_FIT_POINTS);
+  const D = set.dimension;
+  const X = new Float64Array(rows.length * D);
+  rows.forEach((r, i) => X.set(set.X.subarray(r * D, (r + 1) * D), i * D));
+  return { ...set, X, y: Float64Array.from(rows, (r) => set.y[r]), n: rows.length };
 }
 
 function checkInteger(field: string, value: number, min: number): void {

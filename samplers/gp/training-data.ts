@@ -17,6 +17,8 @@ export interface TrainingData {
   /** Encoded points of other workers' running trials, m × D. */
   readonly pending: Float64Array;
   readonly pendingCount: number;
+  /** Usable finished trials before the cap on training points. */
+  readonly observed: number;
 }
 
 // NOTE: ParEGO's augmented Chebyshev scalarisation (Knowles 2006, "ParEGO: a hybrid algorithm with on-line
@@ -54,12 +56,10 @@ export function collectTrainingData(
     complete = complete.filter((t) => (t.constraints?.length ?? 0) === constraintCount && t.constraints!.every((c) => !Number.isNaN(c)));
   }
 
+  const observed = complete.length;
   let y = scalarise(complete.map((t) => t.values!), directions, rng);
   if (complete.length > maxPoints) {
-    const byValue = complete.map((_, i) => i).sort((a, b) => y[b] - y[a] || a - b);
-    const keep = new Set(byValue.slice(0, Math.floor(maxPoints / 2)));
-    for (let i = complete.length - 1; i >= 0 && keep.size < maxPoints; i--) keep.add(i);
-    const kept = [...keep].sort((a, b) => a - b);
+    const kept = selectRows(y, maxPoints);
     complete = kept.map((i) => complete[i]);
     y = Float64Array.from(kept, (i) => y[i]);
   }
@@ -85,7 +85,20 @@ export function collectTrainingData(
   const running = study.getTrials(['RUNNING']).filter((t) => t.number !== trial.number && hasAllParams(t));
   const pending = new Float64Array(running.length * D);
   running.forEach((t, i) => encoding.encode(t.internalParams, pending, i * D));
-  return { objective, constraints, thresholds, feasible, pending, pendingCount: running.length };
+  return { objective, constraints, thresholds, feasible, pending, pendingCount: running.length, observed };
+}
+
+/**
+ * At most `max` row indices of a training set in trial order: the best half by y (larger is better), then
+ * the most recent rows: what the model needs near the optimum and where the search is now.
+ */
+export function selectRows(y: ArrayLike<number>, max: number): number[] {
+  const n = y.length;
+  if (n <= max) return Array.from({ length: n }, (_, i) => i);
+  const byValue = Array.from({ length: n }, (_, i) => i).sort((a, b) => y[b] - y[a] || a - b);
+  const keep = new Set(byValue.slice(0, Math.floor(max / 2)));
+  for (let i = n - 1; i >= 0 && keep.size < max; i--) keep.add(i);
+  return [...keep].sort((a, b) => a - b);
 }
 
 /** Larger-is-better scalar per trial: the objective itself, or a random ParEGO scalarisation of several. */
