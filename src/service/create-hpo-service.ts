@@ -18,7 +18,7 @@ import { getTrial, listTrials, setTrialUserAttr } from './trial-queries.js';
 export interface CreateHpoServiceOptions {
   readonly db: Kysely<Database>;
   readonly logger?: ServiceLogger;
-  /** How often the lease reaper runs (default 5 s); 0 turns it off (tests call reapExpiredTrials). */
+  /** How often the lease reaper runs (default 1 s, so a trial is failed at most a second after its grace ends); 0 turns it off (tests call reapExpiredTrials). */
   readonly reaperIntervalMs?: number;
   /** The clock (default the system clock). */
   readonly now?: () => Date;
@@ -54,7 +54,7 @@ export function createHpoService(options: CreateHpoServiceOptions): HpoServiceIm
     await deleteRequestIdsBefore(ctx.db, new Date(ctx.now().getTime() - ttl));
     return n;
   };
-  const interval = options.reaperIntervalMs ?? 5_000;
+  const interval = options.reaperIntervalMs ?? 1_000;
   const timer =
     interval > 0
       ? setInterval(() => {

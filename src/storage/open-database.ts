@@ -47,10 +47,20 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<O
       // Fail fast while Postgres is down instead of queueing calls forever.
       connectionTimeoutMillis: 5_000,
       idleTimeoutMillis: 30_000,
+      // No call may hang on a lost or stuck database: the server gives up on a statement after 30 s, the
+      // driver on a reply after 35 s (a dead network path sends no error), and TCP keepalives find dead peers.
+      statement_timeout: 30_000,
+      query_timeout: 35_000,
+      idle_in_transaction_session_timeout: 60_000,
+      keepAlive: true,
       types: pgTypes,
     });
     // An idle client losing its connection must not crash the process; the pool replaces it.
     pool.on('error', () => {});
+    // Nor may a checked-out one: pg emits 'error' on a client whose connection ends (Postgres restarted,
+    // admin shutdown) even when the query in flight already failed, and the pool listens only while idle.
+    // The failed query still rejects, and the pool drops the broken client on release.
+    pool.on('connect', (client) => client.on('error', () => {}));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }

@@ -3,7 +3,8 @@ import { AbortedError, HpoError, UnavailableError } from '../core/errors.js';
 // Postgres SQLSTATEs: 40001 serialization_failure, 40P01 deadlock_detected (a retry may succeed).
 const CONFLICT_CODES = new Set(['40001', '40P01']);
 // 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now, 53300 too_many_connections.
-const UNAVAILABLE_CODES = new Set(['57P01', '57P02', '57P03', '53300']);
+// 57014 query_canceled: statement_timeout fired (a database too slow or stuck to answer is unavailable to us).
+const UNAVAILABLE_CODES = new Set(['57P01', '57P02', '57P03', '53300', '57014']);
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN']);
 const UNAVAILABLE_MESSAGES = [
   /connection terminated/i,
@@ -12,6 +13,9 @@ const UNAVAILABLE_MESSAGES = [
   /Client has encountered a connection error/i,
   /the embedded database is closed/i,
   /Cannot use a pool after calling end/i,
+  /Query read timeout/i,
+  /Client was closed and is not queryable/i,
+  /Connection terminated due to connection timeout/i,
 ];
 
 function codeOf(error: unknown): string | undefined {
