@@ -1,0 +1,82 @@
+import { connect, type HpoClient, type RetryOptions, type SearchSpace, StudyDone } from '@hpo/client';
+
+/** A tell the server acknowledged: what a worker knows for sure was stored. */
+export interface AcknowledgedTell {
+  readonly trialId: number;
+  readonly number: number;
+  readonly value: number;
+  readonly params: Readonly<Record<string, unknown>>;
+}
+
+export interface WorkerRunOptions {
+  /** A grpc-js target: one `host:port`, or `ipv4:a:p1,b:p2` with round-robin over several servers. */
+  readonly target: string;
+  readonly studyName: string;
+  readonly searchSpace: SearchSpace;
+  readonly workerId: string;
+  /** Trials this worker runs before stopping; unlimited (until the study is done) when unset. */
+  readonly budget?: number;
+  readonly retry?: RetryOptions;
+  /** Called after each acknowledged tell (the test decides when to inject its fault). */
+  readonly onTell?: (tell: AcknowledgedTell) => void;
+}
+
+/** Channel options that spread calls over every address of an `ipv4:` target and skip dead ones. */
+export const ROUND_ROBIN = { 'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }) };
+
+/** A grpc-js target naming several local servers, for round-robin. */
+export function multiTarget(ports: readonly number[]): string {
+  return `ipv4:${ports.map((p) => `127.0.0.1:${p}`).join(',')}`;
+}
+
+/** The trivial objective every fault test uses: a pure function of the params, so a stored value can be checked. */
+export function objective(params: Readonly<Record<string, unknown>>): number {
+  return Object.values(params).reduce<number>((sum, v) => sum + (typeof v === 'number' ? v * v : 0), 0);
+}
+
+/**
+ * One worker as a training loop would run it with the SDK: ask, compute, tell, until its budget is spent or the
+ * study says it is done. Every tell it returns was acknowledged by a server.
+ */
+export async function runWorker(options: WorkerRunOptions): Promise<AcknowledgedTell[]> {
+  const client: HpoClient = await connect(options.target, {
+    workerId: options.workerId,
+    retry: options.retry,
+    channelOptions: options.target.startsWith('ipv4:') ? ROUND_ROBIN : undefined,
+  });
+  const told: AcknowledgedTell[] = [];
+  try {
+    const study = await client.loadStudy(options.studyName);
+    while (options.budget === undefined || told.length < options.budget) {
+      let trial;
+      try {
+        trial = await study.ask(options.searchSpace);
+      } catch (error) {
+        if (error instanceof StudyDone) break;
+        throw error;
+      }
+      const params = { ...trial.params };
+      const value = objective(params);
+      await study.tell(trial, value);
+      const tell = { trialId: trial.id, number: trial.number, value, params };
+      told.push(tell);
+      options.onTell?.(tell);
+    }
+    return told;
+  } finally {
+    await client.close();
+  }
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Polls `check` until it returns a value (not undefined) or `timeoutMs` passes (then throws `what`). */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number, everyMs = 100): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const result = await check();
+    if (result !== undefined) return result;
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}
