@@ -30,6 +30,8 @@ export interface TpeOptions {
   readonly localTopK?: number;
   /** Scale of the local step relative to their spread. */
   readonly localScale?: number;
+  /** Keep local-refinement trials out of l and g (they still set the incumbent). */
+  readonly localExcluded?: boolean;
 }
 
 /** Gaussian-process options; unset fields take hpo's defaults (samplers/gp documents them). */

@@ -34,6 +34,9 @@ interface NumericKernels {
   readonly logZ: Float64Array;
 }
 
+type ContinuousPrepared = NumericKernels & { readonly inv: Float64Array; readonly c0: Float64Array };
+type PreparedKernels = CategoricalKernels | NumericKernels | ContinuousPrepared;
+
 interface CategoricalKernels {
   readonly kind: 'categorical';
   readonly nChoices: number;
@@ -165,60 +168,63 @@ export class ParzenEstimator {
   logPdf(points: Points): Float64Array {
     const m = points.length > 0 ? points[0].length : 0;
     const K = this.nComponents;
-    const acc = new Float64Array(m * K);
-    for (let i = 0; i < m; i++) acc.set(this.logWeights, i * K);
-    this.kernels.forEach((kern, j) => {
-      const xs = points[j];
-      if (kern.kind === 'categorical') {
-        const nc = kern.nChoices;
-        for (let i = 0; i < m; i++) {
-          const c = xs[i];
-          const row = i * K;
-          for (let k = 0; k < K; k++) acc[row + k] += kern.logProbs[k * nc + c];
-        }
-        return;
-      }
-      const { mus, sigmas, logZ, step } = kern;
-      if (step === undefined) {
-        const c0 = new Float64Array(K);
-        const inv = new Float64Array(K);
-        for (let k = 0; k < K; k++) {
-          inv[k] = 1 / sigmas[k];
-          c0[k] = -Math.log(sigmas[k]) - LOG_SQRT_2PI - logZ[k];
-        }
-        for (let i = 0; i < m; i++) {
-          const x = xs[i];
-          const row = i * K;
-          for (let k = 0; k < K; k++) {
-            const z = (x - mus[k]) * inv[k];
-            acc[row + k] += c0[k] - 0.5 * z * z;
-          }
-        }
-      } else {
-        const half = step / 2;
-        for (let i = 0; i < m; i++) {
-          const x = xs[i];
-          const row = i * K;
-          for (let k = 0; k < K; k++) {
-            acc[row + k] += logNormalMass((x - half - mus[k]) / sigmas[k], (x + half - mus[k]) / sigmas[k]) - logZ[k];
-          }
-        }
-      }
-    });
+    const prepared = this.prepared();
+    // One row of component terms at a time: stays in cache and allocates nothing per point.
+    const row = new Float64Array(K);
     const out = new Float64Array(m);
     for (let i = 0; i < m; i++) {
-      const row = i * K;
+      row.set(this.logWeights);
+      for (let j = 0; j < prepared.length; j++) {
+        const kern = prepared[j];
+        const x = points[j][i];
+        if (kern.kind === 'categorical') {
+          const nc = kern.nChoices;
+          const lp = kern.logProbs;
+          for (let k = 0; k < K; k++) row[k] += lp[k * nc + x];
+        } else if (kern.step === undefined) {
+          const { mus, inv, c0 } = kern as ContinuousPrepared;
+          for (let k = 0; k < K; k++) {
+            const z = (x - mus[k]) * inv[k];
+            row[k] += c0[k] - 0.5 * z * z;
+          }
+        } else {
+          const { mus, sigmas, logZ } = kern;
+          const half = kern.step / 2;
+          for (let k = 0; k < K; k++) row[k] += logNormalMass((x - half - mus[k]) / sigmas[k], (x + half - mus[k]) / sigmas[k]) - logZ[k];
+        }
+      }
       let max = -Infinity;
-      for (let k = 0; k < K; k++) if (acc[row + k] > max) max = acc[row + k];
+      for (let k = 0; k < K; k++) if (row[k] > max) max = row[k];
       if (max === -Infinity) {
         out[i] = -Infinity;
         continue;
       }
-      let s = 0;
-      for (let k = 0; k < K; k++) s += Math.exp(acc[row + k] - max);
-      out[i] = max + Math.log(s);
+      let sum = 0;
+      // Terms more than 40 nats below the largest add less than 1e-17 relative: skip their exp.
+      const cut = max - 40;
+      for (let k = 0; k < K; k++) if (row[k] > cut) sum += Math.exp(row[k] - max);
+      out[i] = max + Math.log(sum);
     }
     return out;
+  }
+
+  private preparedKernels: PreparedKernels[] | undefined;
+
+  /** Per-component constants of the continuous kernels (1/σ and the log normaliser), computed once. */
+  private prepared(): PreparedKernels[] {
+    if (this.preparedKernels) return this.preparedKernels;
+    this.preparedKernels = this.kernels.map((kern) => {
+      if (kern.kind === 'categorical' || kern.step !== undefined) return kern;
+      const K = kern.mus.length;
+      const inv = new Float64Array(K);
+      const c0 = new Float64Array(K);
+      for (let k = 0; k < K; k++) {
+        inv[k] = 1 / kern.sigmas[k];
+        c0[k] = -Math.log(kern.sigmas[k]) - LOG_SQRT_2PI - kern.logZ[k];
+      }
+      return { ...kern, inv, c0 };
+    });
+    return this.preparedKernels;
   }
 
   private pickComponent(u: number): number {

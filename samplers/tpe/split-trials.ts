@@ -95,14 +95,20 @@ export function splitTrials(
       if (t.state !== 'COMPLETE' || (t.values && t.values.length === directions.length)) above.push(t);
     }
   }
-  below.sort((a, b) => a.number - b.number);
-  above.sort((a, b) => a.number - b.number);
+  // Trials arrive in number order from the study view; sort only if a caller passed them otherwise.
+  if (!inNumberOrder(below)) below.sort((a, b) => a.number - b.number);
+  if (!inNumberOrder(above)) above.sort((a, b) => a.number - b.number);
   let belowWeights: Float64Array | null = null;
   if (belowWeightOf) {
     belowWeights = new Float64Array(below.length);
     below.forEach((t, i) => (belowWeights![i] = belowWeightOf!.get(t) ?? 1e-12));
   }
   return { below, above, belowWeights };
+}
+
+function inNumberOrder(trials: readonly FrozenTrial[]): boolean {
+  for (let i = 1; i < trials.length; i++) if (trials[i].number < trials[i - 1].number) return false;
+  return true;
 }
 
 /** NaN sorts last (as Optuna treats a NaN objective as the worst). */

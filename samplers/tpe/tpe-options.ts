@@ -23,6 +23,7 @@ export interface ResolvedTpeOptions {
   readonly localFraction: number;
   readonly localTopK: number;
   readonly localScale: number;
+  readonly localExcluded: boolean;
 }
 
 /**
@@ -50,6 +51,7 @@ export const TPE_DEFAULTS: ResolvedTpeOptions = {
   localFraction: 0,
   localTopK: 5,
   localScale: 1,
+  localExcluded: false,
 };
 
 /** Optuna 4's TPESampler() defaults, for side-by-side runs (`tpe:preset=optuna` is not a knob; pass these). */
@@ -108,6 +110,7 @@ export function resolveTpeOptions(options: TpeOptions): ResolvedTpeOptions {
     throw new InvalidArgumentError(`${FIELD}.local_fraction`, `must be in [0, 1], got ${o.localFraction}`);
   int(o.localTopK, 'local_top_k', 2, 1000);
   positive(o.localScale, 'local_scale');
+  bool(o.localExcluded, 'local_excluded');
   if (o.group && !o.multivariate)
     throw new InvalidArgumentError(`${FIELD}.group`, 'group needs multivariate (it models each group jointly)');
   return o;

@@ -10,10 +10,13 @@ import { type GammaFunction, gammaOf, optunaGamma } from './gamma.js';
 import { fromAxis, type ParamDomain, paramDomainOf, toAxis } from './param-domain.js';
 import { type ParzenOptions, ParzenEstimator, type Points } from './parzen-estimator.js';
 import { groupDecomposition, intersectionSearchSpace } from './search-space-groups.js';
-import { splitTrials } from './split-trials.js';
+import { splitTrials, type TrialSplit, violationOf } from './split-trials.js';
 import { type ResolvedTpeOptions, resolveTpeOptions } from './tpe-options.js';
 import { localCandidates } from './local-refinement.js';
 import { optunaWeights, uniformWeights, type WeightsFunction } from './weights.js';
+
+/** System attribute marking a trial whose params came from a local-refinement step. */
+export const LOCAL_ATTR = 'tpe_local';
 
 const FINISHED_FOR_MODEL: readonly TrialState[] = ['COMPLETE', 'PRUNED'];
 const WITH_RUNNING: readonly TrialState[] = ['COMPLETE', 'PRUNED', 'RUNNING'];
@@ -71,44 +74,84 @@ export class TpeSampler implements Sampler {
     const groups =
       this.options.group ? groupDecomposition(study.getTrials(FINISHED_FOR_MODEL)).map((g) => pick(g, names)) : [space];
     const params: Record<string, number> = {};
+    let local = false;
     for (const g of groups) {
       if (Object.keys(g).length === 0) continue;
-      Object.assign(params, this.sampleJointly(study, trial, g, true));
+      const sample = this.sampleJointly(study, trial, g, true);
+      Object.assign(params, sample.params);
+      local ||= sample.local;
     }
-    return { params };
+    return local ? { params, systemAttrs: { [LOCAL_ATTR]: true } } : { params };
   }
 
   sampleIndependent(study: StudyView, trial: FrozenTrial, name: string, distribution: Distribution): number {
     if (study.getTrials(FINISHED_FOR_MODEL).length < this.options.nStartupTrials || isSingle(distribution)) {
       return sampleUniform(distribution, createRng(study.seed, trial.number, 'tpe-startup', name));
     }
-    return this.sampleJointly(study, trial, { [name]: distribution }, false)[name];
+    return this.sampleJointly(study, trial, { [name]: distribution }, false).params[name];
+  }
+
+  private readonly splitMemo = new WeakMap<StudyView, SplitMemo>();
+
+  /**
+   * The good/bad split of `modelled`. When every trial of the pool is modelled (the usual case: all trials
+   * have these parameters), the split is the same for every parameter of this ask, so it is kept per study
+   * view and trial number.
+   */
+  private splitOnce(study: StudyView, trial: FrozenTrial, pool: readonly FrozenTrial[], modelled: readonly FrozenTrial[], constraintsEnabled: boolean): TrialSplit {
+    const whole = modelled.length === pool.length || (modelled.length === pool.length - 1 && pool.some((t) => t.number === trial.number));
+    if (!whole) return splitTrials(modelled, study.directions, this.gamma, constraintsEnabled);
+    const memo = this.splitMemo.get(study);
+    if (memo && memo.trialNumber === trial.number && memo.poolLength === pool.length) return memo.split;
+    const split = splitTrials(modelled, study.directions, this.gamma, constraintsEnabled);
+    this.splitMemo.set(study, { trialNumber: trial.number, poolLength: pool.length, split });
+    return split;
   }
 
   /** One TPE step over `space`: split, fit l and g, score candidates drawn from l, return the best. */
-  private sampleJointly(study: StudyView, trial: FrozenTrial, space: SearchSpace, multivariate: boolean): Record<string, number> {
+  private sampleJointly(study: StudyView, trial: FrozenTrial, space: SearchSpace, multivariate: boolean): JointSample {
     const names = Object.keys(space);
     const domains = names.map((n) => paramDomainOf(space[n]));
     const pool = study.getTrials(this.options.constantLiar ? WITH_RUNNING : FINISHED_FOR_MODEL);
     const usable = pool.filter((t) => t.number !== trial.number && hasParams(t, names, space));
     const constraintsEnabled = usable.some((t) => t.constraints !== null);
-    const split = splitTrials(usable, study.directions, this.gamma, constraintsEnabled);
+    const rng = createRng(study.seed, trial.number, 'tpe', names.join('\u0000'));
+    const local =
+      multivariate && this.options.localFraction > 0 && study.directions.length === 1 && rng.random() < this.options.localFraction;
+    const modelled = this.options.localExcluded ? usable.filter((t) => t.systemAttrs[LOCAL_ATTR] !== true) : usable;
+    const split = this.splitOnce(study, trial, pool, modelled, constraintsEnabled);
     const options: ParzenOptions = { ...this.parzen, multivariate: multivariate && names.length > 0 };
     const belowWeights =
       split.belowWeights ?? (this.options.rankWeights && study.directions.length === 1 ? rankWeights(split.below, study.directions[0] === 'minimize' ? 1 : -1) : this.weights(split.below.length));
     const l = new ParzenEstimator(domains, columnsOf(split.below, names, domains), belowWeights, options);
     const g = new ParzenEstimator(domains, columnsOf(split.above, names, domains), this.weights(split.above.length), options);
-    const rng = createRng(study.seed, trial.number, 'tpe', names.join('\u0000'));
-    const local =
-      multivariate && this.options.localFraction > 0 && study.directions.length === 1 && rng.random() < this.options.localFraction;
-    const candidates = local
-      ? localCandidates(domains, columnsOf(bestOf(split.below, study.directions[0], this.options.localTopK), names, domains), rng, this.options.nEiCandidates, this.options.localScale)
-      : l.sample(rng, this.options.nEiCandidates, multivariate ? this.options.marginalCandidates : 0);
+    let candidates: Points;
+    if (local) {
+      const incumbents = bestOf(usable, study.directions[0], this.options.localTopK, constraintsEnabled);
+      candidates = incumbents.length >= 2
+        ? localCandidates(domains, columnsOf(incumbents, names, domains), rng, this.options.nEiCandidates, this.options.localScale)
+        : l.sample(rng, this.options.nEiCandidates);
+    } else {
+      candidates = l.sample(rng, this.options.nEiCandidates, multivariate ? this.options.marginalCandidates : 0);
+    }
     const best = argmaxRatio(l.logPdf(candidates), g.logPdf(candidates));
-    const out: Record<string, number> = {};
-    names.forEach((n, j) => (out[n] = fromAxis(domains[j], candidates[j][best])));
-    return out;
+    const params: Record<string, number> = {};
+    names.forEach((n, j) => (params[n] = fromAxis(domains[j], candidates[j][best])));
+    return { params, local };
   }
+}
+
+/** Splits a study's trials once per ask: univariate TPE asks for every parameter with the same history. */
+interface SplitMemo {
+  readonly trialNumber: number;
+  readonly poolLength: number;
+  readonly split: TrialSplit;
+}
+
+interface JointSample {
+  readonly params: Record<string, number>;
+  /** Whether this was a local-refinement step (stored with the trial as LOCAL_ATTR). */
+  readonly local: boolean;
 }
 
 /** NOTE: log-rank weights as CMA-ES recombination uses (Hansen 2016): the best good observation weighs most. */
@@ -121,11 +164,11 @@ function rankWeights(below: readonly FrozenTrial[], sign: number): Float64Array 
   return w;
 }
 
-/** The k best COMPLETE trials of `below`, best first. */
-function bestOf(below: readonly FrozenTrial[], direction: 'minimize' | 'maximize', k: number): FrozenTrial[] {
+/** The k best (feasible) COMPLETE trials, best first. */
+function bestOf(trials: readonly FrozenTrial[], direction: 'minimize' | 'maximize', k: number, constraintsEnabled: boolean): FrozenTrial[] {
   const sign = direction === 'minimize' ? 1 : -1;
-  return below
-    .filter((t) => t.state === 'COMPLETE' && t.values)
+  return trials
+    .filter((t) => t.state === 'COMPLETE' && t.values && !Number.isNaN(t.values[0]) && (!constraintsEnabled || (t.constraints !== null && violationOf(t) === 0)))
     .sort((a, b) => sign * (a.values![0] - b.values![0]) || a.number - b.number)
     .slice(0, k);
 }
