@@ -9,6 +9,8 @@ export const LIMITS = {
   studyNameLength: 256,
   paramNameLength: 128,
   paramsPerTrial: 1000,
+  /** Reported steps kept per trial: 100 epochs of 1,000 batches each. */
+  intermediateValuesPerTrial: 100_000,
   attrKeyLength: 256,
   attrValueBytes: 64 * 1024,
   objectives: 64,

@@ -1,9 +1,9 @@
-import { FailedPreconditionError, InvalidArgumentError } from '../core/errors.js';
+import { FailedPreconditionError, InvalidArgumentError, ResourceExhaustedError } from '../core/errors.js';
 import type { FrozenTrial } from '../core/trial.js';
 import { float8Literal } from '../storage/float-array.js';
 import { findIntermediateValue, insertIntermediateValue, updateTrial } from '../storage/trial-repository.js';
 import { recallResponse, rememberResponse, requestIdReused } from './idempotency.js';
-import { validateRequestId, validateTrialId, validateWorkerId } from './limits.js';
+import { LIMITS, validateRequestId, validateTrialId, validateWorkerId } from './limits.js';
 import { inTransaction, type ServiceContext } from './service-context.js';
 import { frozenTrialOf } from './trial-record.js';
 import { checkLease, lockTrialWithStudy } from './trial-lease.js';
@@ -55,6 +55,10 @@ export async function report(
       );
     }
     const values = new Map(entry.intermediateValues(row.id));
+    if (previous === undefined && values.size >= LIMITS.intermediateValuesPerTrial)
+      throw new ResourceExhaustedError(
+        `step: trial ${row.number} already holds ${values.size} intermediate values, the most a trial may hold (${LIMITS.intermediateValuesPerTrial})`,
+      );
     values.set(step, previous ?? value);
     const ordered = new Map([...values.entries()].sort((a, b) => a[0] - b[0]));
     const trial: FrozenTrial = frozenTrialOf(row, ordered);
