@@ -57,7 +57,7 @@ interface StoredKernel {
  * Gaussian-process Bayesian optimisation over the joint search space: a Matérn-5/2 ARD GP (Hamming distance
  * for categories) fitted by MAP on the finished trials, log expected improvement (times the probability of
  * feasibility under constraints) maximised by quasi-random screening plus L-BFGS-B, with other workers'
- * running trials fantasised at the posterior mean (kriging believer). The first `nStartupTrials` complete
+ * running trials entered as the worst value seen so far (constant liar). The first `nStartupTrials` complete
  * trials come from the scrambled Sobol sequence.
  */
 export class GpSampler implements Sampler {
@@ -120,21 +120,20 @@ export class GpSampler implements Sampler {
       }
     }
     if (data.pendingCount > 0) {
-      // NOTE: kriging believer (Ginsbourger, Le Riche & Carraro 2010, "Kriging is well-suited to parallelize
-      // optimization"): running trials join the data at their posterior mean with the same hyperparameters,
-      // so their neighbourhood loses its variance and the next ask looks elsewhere.
+      // NOTE: constant liar with the worst observed value (Ginsbourger, Le Riche & Carraro 2010, "Kriging is
+      // well-suited to parallelize optimization", CL-min): other workers' running trials join the data as if
+      // they had come out worst, with the same hyperparameters, which pulls the mean down within a length
+      // scale of each of them, so concurrent asks spread out. The kriging believer (lie = posterior mean) was
+      // tried first: once the model is confident it still hands out near-copies of the optimum.
       const { X, y, n, dimension: D, isCategorical } = data.objective;
       const m = data.pendingCount;
       const X2 = new Float64Array((n + m) * D);
       X2.set(X);
       X2.set(data.pending, n * D);
-      const y2 = new Float64Array(n + m);
+      let worst = Infinity;
+      for (let i = 0; i < n; i++) worst = Math.min(worst, y[i]);
+      const y2 = new Float64Array(n + m).fill(worst);
       y2.set(y);
-      for (let p = 0; p < m; p++) {
-        const believed = objectiveGp.posterior(data.pending.subarray(p * D, (p + 1) * D)).mean;
-        y2[n + p] = believed;
-        if (fBest !== undefined && constraints.length === 0) fBest = Math.max(fBest, believed);
-      }
       objectiveGp = new GpRegressor({ X: X2, y: y2, n: n + m, dimension: D, isCategorical }, objectiveFit.params);
     }
 
