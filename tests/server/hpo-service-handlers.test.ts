@@ -199,4 +199,33 @@ describeStores('HpoService over gRPC', (stores) => {
     expect(new Set(points).size).toBe(100);
     for (const c of clients) c.close();
   });
+
+  it('lists trials by state a page at a time, and extends a running trial\'s lease on heartbeat', async () => {
+    const { hpo } = served;
+    await hpo.createStudy(createRequest('listing'));
+    const ids: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const { trial } = await hpo.ask({ studyName: 'listing', workerId: 'w', requestId: '', searchSpace: [spec('x', floatDist(0, 1))] });
+      ids.push(trial!.trialId);
+    }
+    for (const id of ids.slice(0, 3))
+      await hpo.tell({ trialId: id, state: TrialState.TRIAL_STATE_COMPLETE, values: [1], constraints: [], workerId: 'w', requestId: '', failReason: '' });
+    const numbers: number[] = [];
+    let pageToken = '';
+    do {
+      const page = await hpo.listTrials({ studyName: 'listing', states: [TrialState.TRIAL_STATE_COMPLETE], pageSize: 2, pageToken });
+      expect(page.trials.length).toBeLessThanOrEqual(2);
+      numbers.push(...page.trials.map((t) => t.number));
+      pageToken = page.nextPageToken;
+    } while (pageToken !== '');
+    expect(numbers).toEqual([0, 1, 2]);
+    const running = await hpo.listTrials({ studyName: 'listing', states: [TrialState.TRIAL_STATE_RUNNING], pageSize: 0, pageToken: '' });
+    expect(running.trials.map((t) => t.number)).toEqual([3, 4]);
+
+    const { leaseExpiresAt } = await hpo.heartbeat({ trialId: ids[4], workerId: 'w' });
+    expect(leaseExpiresAt).toBeInstanceOf(Date);
+    const { trial } = await hpo.getTrial({ trialId: ids[4], studyName: '', number: 0 });
+    expect(trial?.lastHeartbeatAt).toBeInstanceOf(Date);
+    expect(trial?.workerId).toBe('w');
+  });
 });
