@@ -1,5 +1,5 @@
-import { Metadata, type CallOptions, type ClientUnaryCall, type ServiceError } from '@grpc/grpc-js';
-import { errorFromStatus } from './errors.js';
+import { Metadata, status as GrpcStatus, type CallOptions, type ClientUnaryCall, type ServiceError } from '@grpc/grpc-js';
+import { errorFromStatus, Unavailable } from './errors.js';
 import type * as wire from './generated/hpo/v1/hpo_service.js';
 import type { HpoServiceClient } from './generated/hpo/v1/hpo_service.js';
 import { defaultRetryEnvironment, type RetryEnvironment, type RetryPolicy, withRetry } from './retry-policy.js';
@@ -85,8 +85,19 @@ export class Transport {
       ) => ClientUnaryCall;
       const call = invoke.call(this.grpc, request, metadata, callOptions, (error, response) => {
         settings.signal?.removeEventListener('abort', onAbort);
-        if (error) reject(errorFromStatus(error, rpcName));
-        else resolve(response);
+        if (!error) return resolve(response);
+        if (error.code === GrpcStatus.CANCELLED && !settings.signal?.aborted) {
+          // Not cancelled by us: the server cut the call off (a shutdown, or a proxy giving up). For the caller that
+          // is the server being unavailable, and as retryable: the request id makes the retry safe.
+          return reject(
+            new Unavailable('UNAVAILABLE', `${rpcName} was cancelled by the server (${error.details}); it may be restarting`, {
+              method: rpcName,
+              metadata: error.metadata,
+              cause: error,
+            }),
+          );
+        }
+        reject(errorFromStatus(error, rpcName));
       });
       settings.signal?.addEventListener('abort', onAbort, { once: true });
     });
