@@ -2,7 +2,7 @@ import type { Json } from '../src/core/json.js';
 import type { PruneDecision, Pruner } from '../src/core/pruner.js';
 import { type StudyView, studyViewOf } from '../src/core/study.js';
 import { type FrozenTrial, lastStep } from '../src/core/trial.js';
-import { SuccessiveHalvingPruner } from './successive-halving.js';
+import { SuccessiveHalvingPruner, learnsFrom } from './successive-halving.js';
 
 /** System attribute holding the max resource learned for 'auto' (kept by the trial that learned it). */
 export const LEARNED_MAX_RESOURCE_ATTR = 'hyperband_max_resource';
@@ -31,8 +31,9 @@ interface BracketLayout {
  *
  * A trial's bracket is a stable hash of (study seed, trial number): every process, every restart, the sampler at
  * ask time and the pruner at report time all agree without storing anything. Successive halving in a bracket
- * sees only that bracket's trials, and so does the sampler through `samplerView`, so trials stopped early in an
- * aggressive bracket never teach the sampler about configurations a patient bracket would have kept.
+ * compares only that bracket's trials; the sampler (through `samplerView`) learns from the complete trials of
+ * every bracket but from the pruned trials of the asking trial's bracket only, so trials stopped early in an
+ * aggressive bracket never teach it about configurations a patient bracket would have kept.
  */
 export class HyperbandPruner implements Pruner {
   readonly supportsMultiObjective = false;
@@ -56,12 +57,33 @@ export class HyperbandPruner implements Pruner {
     return { ...inner, reason: `bracket ${bracket}: ${inner.reason}`, systemAttrs: { ...attrs, ...inner.systemAttrs } };
   }
 
-  /** The trials of `trial`'s bracket; the whole study while the max resource is still unknown. */
+  /**
+   * What the sampler learns from for `trial`: every trial that is not PRUNED (complete ones ran to the end in any
+   * bracket, so their values compare; running ones keep the constant liar working across brackets), and the
+   * PRUNED trials of `trial`'s own bracket except those stopped at its first rung. The whole study while the max
+   * resource is still unknown.
+   */
+  // NOTE: Optuna's HyperbandPruner hands the sampler only the trial's bracket (_BracketStudy). Pruned trials of
+  // other brackets were stopped at other resources and rank differently in TPE's split, so they stay out here too;
+  // but hiding the other brackets' complete trials starves each bracket's model (a bracket holds 1/B of them or
+  // less). bench/pruning measures both (pruners/README.md).
   samplerView(study: StudyView, trial: FrozenTrial): StudyView {
     const maxResource = this.config.maxResource ?? learnedMaxResource(study, trial);
     if (maxResource === undefined) return study;
     const layout = this.layout(maxResource);
-    return this.bracketView(study, this.bracketOf(study, trial.number, layout), layout);
+    const own = this.bracketOf(study, trial.number, layout);
+    const seen = study
+      .getTrials()
+      .filter((t) => t.state !== 'PRUNED' || (learnsFrom(t) && this.bracketOf(study, t.number, layout) === own));
+    return studyViewOf(study, seen);
+  }
+
+  /** Only the trials of `bracket`: what successive halving in that bracket compares with. */
+  bracketTrials(study: StudyView, number: number): StudyView | undefined {
+    const maxResource = this.config.maxResource ?? learnedMaxResource(study, undefined);
+    if (maxResource === undefined) return undefined;
+    const layout = this.layout(maxResource);
+    return this.bracketView(study, this.bracketOf(study, number, layout), layout);
   }
 
   /** Which bracket trial `number` belongs to (exported behaviour for tests and inspection). */

@@ -36,19 +36,34 @@ describe('HyperbandPruner', () => {
     expect(crc32('123456789')).toBe(0xcbf43926);
   });
 
-  it('gives the sampler only the trials of the asking trial’s bracket, running ones included', () => {
+  it('lets the sampler learn from complete and running trials of every bracket but only from its own bracket’s pruned ones', () => {
     const pruner = hyperband();
-    const trials = Array.from({ length: 40 }, (_, n) => makeTrial({ number: n, state: n % 5 === 0 ? 'RUNNING' : 'COMPLETE' }));
+    const states = ['COMPLETE', 'RUNNING', 'PRUNED', 'FAIL'] as const;
+    const trials = Array.from({ length: 60 }, (_, n) =>
+      makeTrial({ number: n, state: states[n % 4], systemAttrs: n % 8 === 2 ? { stopped_at_rung: 1 } : n % 8 === 6 ? { stopped_at_rung: 0 } : {} }),
+    );
     const study = makeStudy(trials, { seed: 7 });
-    const asking = makeTrial({ number: 40, state: 'RUNNING' });
-    const mine = pruner.bracketFor(study, 40);
-    const seen = pruner.samplerView(study, asking).getTrials();
-    expect(seen.length).toBeGreaterThan(0);
-    expect(seen.length).toBeLessThan(40);
-    for (const t of seen) expect(pruner.bracketFor(study, t.number)).toBe(mine);
-    const expectedNumbers = trials.filter((t) => pruner.bracketFor(study, t.number) === mine).map((t) => t.number);
-    expect(seen.map((t) => t.number)).toEqual(expectedNumbers);
-    expect(pruner.samplerView(study, asking).getTrials(['RUNNING']).every((t) => t.state === 'RUNNING')).toBe(true);
+    const asking = makeTrial({ number: 60, state: 'RUNNING' });
+    const mine = pruner.bracketFor(study, 60);
+    const seen = new Set(pruner.samplerView(study, asking).getTrials().map((t) => t.number));
+    for (const t of trials) {
+      const sameBracket = pruner.bracketFor(study, t.number) === mine;
+      const expected = t.state !== 'PRUNED' || (sameBracket && t.systemAttrs.stopped_at_rung !== 0);
+      expect(seen.has(t.number), `trial ${t.number} (${t.state}, bracket ${pruner.bracketFor(study, t.number)})`).toBe(expected);
+    }
+    // Both kinds of pruned trials occur, so the filter was exercised.
+    expect(trials.some((t) => t.state === 'PRUNED' && pruner.bracketFor(study, t.number) !== mine)).toBe(true);
+    expect([...seen].some((n) => trials[n].state === 'PRUNED')).toBe(true);
+    // Successive halving inside the bracket still compares with its own bracket only.
+    const bracketOnly = pruner.bracketTrials(study, 60)!.getTrials();
+    expect(bracketOnly.length).toBeLessThan(60);
+    for (const t of bracketOnly) expect(pruner.bracketFor(study, t.number)).toBe(mine);
+  });
+
+  it('hands the sampler the whole study while the max resource is still being learned', () => {
+    const pruner = hyperband({ maxResource: undefined });
+    const trials = [makeTrial({ number: 0, state: 'PRUNED', systemAttrs: { stopped_at_rung: 0 } })];
+    expect(pruner.samplerView(makeStudy(trials), makeTrial({ number: 1, state: 'RUNNING' })).getTrials()).toHaveLength(1);
   });
 
   it('compares a trial only with trials of its own bracket, and records the bracket', () => {
@@ -84,8 +99,6 @@ describe('HyperbandPruner', () => {
     const d = new PrunerDriver(pruner, ['minimize'], 5);
     const first = d.start();
     for (let s = 0; s <= 26; s++) d.report(first, s, 1);
-    const asking = makeTrial({ number: 3, state: 'RUNNING' });
-    expect(pruner.samplerView(d.study(), asking).getTrials().length).toBe(1); // nothing learned: whole study
     d.finish(first);
     const t = d.start();
     const decision = d.report(t, 1, 1);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LEARNED_MIN_RESOURCE_ATTR, STOPPED_AT_RUNG_ATTR, SuccessiveHalvingPruner, isPromotable } from '../../pruners/successive-halving.js';
+import { makeStudy, makeTrial } from '../support/make-trial.js';
 import { PrunerDriver } from './pruner-driver.js';
 
 const asha = (o: Partial<ConstructorParameters<typeof SuccessiveHalvingPruner>[0]> = {}) =>
@@ -131,6 +132,21 @@ describe('SuccessiveHalvingPruner', () => {
     const e = d.start();
     d.report(e, 1, 0.5);
     expect(d.attr(e, 'completed_rung_0')).toBe(0.5); // rung 0 still at step 1, not 10
+  });
+});
+
+describe('SuccessiveHalvingPruner.samplerView', () => {
+  it('hides from the sampler only the trials stopped at the first rung once told PRUNED', () => {
+    const trials = [
+      makeTrial({ number: 0, state: 'PRUNED', systemAttrs: { stopped_at_rung: 0 } }),
+      makeTrial({ number: 1, state: 'PRUNED', systemAttrs: { stopped_at_rung: 1 } }),
+      makeTrial({ number: 2, state: 'PRUNED' }), // pruned by the worker itself: kept
+      makeTrial({ number: 3, state: 'RUNNING', systemAttrs: { stopped_at_rung: 0 } }), // not told yet: still a running point
+      makeTrial({ number: 4, state: 'COMPLETE' }),
+    ];
+    const view = asha().samplerView(makeStudy(trials));
+    expect(view.getTrials().map((t) => t.number)).toEqual([1, 2, 3, 4]);
+    expect(view.getTrials(['PRUNED']).map((t) => t.number)).toEqual([1, 2]);
   });
 });
 

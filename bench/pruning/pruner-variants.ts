@@ -1,0 +1,69 @@
+import type { Pruner } from '../../src/core/pruner.js';
+import { type StudyView, studyViewOf } from '../../src/core/study.js';
+import type { FrozenTrial } from '../../src/core/trial.js';
+import { createPruner } from '../../pruners/create-pruner.js';
+import type { HyperbandPruner } from '../../pruners/hyperband.js';
+import type { PrunerSpec } from '../../pruners/pruner-spec.js';
+import { STOPPED_AT_RUNG_ATTR } from '../../pruners/successive-halving.js';
+
+interface Variant {
+  readonly description: string;
+  readonly make: () => Pruner;
+}
+
+const fromSpec = (spec: PrunerSpec) => () => createPruner(spec, 1);
+
+/** The same pruning decisions, with another view for the sampler (the experiments of pruners/README.md). */
+function withSamplerView(inner: () => Pruner, view: (p: Pruner, study: StudyView, trial: FrozenTrial) => StudyView) {
+  return (): Pruner => {
+    const p = inner();
+    return {
+      supportsMultiObjective: p.supportsMultiObjective,
+      prune: (study, trial, step) => p.prune(study, trial, step),
+      samplerView: (study, trial) => view(p, study, trial),
+    };
+  };
+}
+const stoppedBelow = (rung: number) => (t: FrozenTrial) =>
+  t.state === 'PRUNED' && typeof t.systemAttrs[STOPPED_AT_RUNG_ATTR] === 'number' && (t.systemAttrs[STOPPED_AT_RUNG_ATTR] as number) < rung;
+
+const ASHA: PrunerSpec = { kind: 'successiveHalving', options: {} };
+const HYPERBAND: PrunerSpec = { kind: 'hyperband', options: {} };
+
+/** The pruner rows the benchmark knows, by label: hpo's pruners with Optuna's default options, then the variants we tried. */
+export const PRUNER_VARIANTS: Readonly<Record<string, Variant>> = {
+  none: { make: fromSpec({ kind: 'nop' }), description: 'no pruning' },
+  median: { make: fromSpec({ kind: 'median', options: {} }), description: "median pruner, Optuna's defaults (5 startup trials, no warm-up)" },
+  asha: {
+    make: fromSpec(ASHA),
+    description:
+      "successive halving (ASHA) with Optuna's default options (min resource auto = 1% of the first complete trial = 1 step, η = 4); " +
+      'the sampler does not learn from trials stopped at the first rung (hpo default)',
+  },
+  hyperband: {
+    make: fromSpec(HYPERBAND),
+    description:
+      "Hyperband with Optuna's default options (min resource 1, max resource auto, η = 3); the sampler learns from complete trials of " +
+      'every bracket and pruned trials of its own bracket not stopped at its first rung (hpo default)',
+  },
+  'asha-optuna-view': {
+    make: withSamplerView(fromSpec(ASHA), (_p, study) => study),
+    description: 'asha, the sampler learning from every trial (what Optuna does)',
+  },
+  'hyperband-optuna-view': {
+    make: withSamplerView(fromSpec(HYPERBAND), (p, study, trial) => (p as HyperbandPruner).bracketTrials(study, trial.number) ?? study),
+    description: "hyperband, the sampler learning only from its bracket's trials (what Optuna does)",
+  },
+  'asha-hide-pruned': {
+    make: withSamplerView(fromSpec(ASHA), (_p, study) => studyViewOf(study, study.getTrials().filter((t) => t.state !== 'PRUNED'))),
+    description: 'asha, the sampler never learning from pruned trials',
+  },
+  'asha-hide-rungs-0-1': {
+    make: withSamplerView(fromSpec(ASHA), (_p, study) => studyViewOf(study, study.getTrials().filter((t) => !stoppedBelow(2)(t)))),
+    description: 'asha, the sampler not learning from trials stopped at rungs 0 and 1',
+  },
+  'asha-m4e3': {
+    make: fromSpec({ kind: 'successiveHalving', options: { minResource: 4, reductionFactor: 3 } }),
+    description: 'asha with min resource 4, η = 3 (rungs at 4, 12, 36)',
+  },
+};
