@@ -1,7 +1,7 @@
 import { FailedPreconditionError, InvalidArgumentError, ResourceExhaustedError } from '../core/errors.js';
 import type { FrozenTrial } from '../core/trial.js';
 import { float8Literal } from '../storage/float-array.js';
-import { findIntermediateValue, insertIntermediateValue, updateTrial } from '../storage/trial-repository.js';
+import { recordIntermediateValue } from '../storage/trial-repository.js';
 import { recallResponse, rememberResponse, requestIdReused } from './idempotency.js';
 import { LIMITS, validateRequestId, validateTrialId, validateWorkerId } from './limits.js';
 import { inTransaction, type ServiceContext } from './service-context.js';
@@ -35,7 +35,7 @@ export async function report(
       if (stored.trialId !== trialId) throw requestIdReused('trial');
       return { shouldPrune: stored.shouldPrune, reason: stored.reason };
     }
-    const { row, study } = await lockTrialWithStudy(trx, trialId);
+    const { row, study, xmin } = await lockTrialWithStudy(trx, trialId);
     checkLease(row, workerId, 'report');
     if (row.state !== 'RUNNING') {
       throw new FailedPreconditionError(
@@ -46,8 +46,9 @@ export async function report(
     }
     const entry = ctx.cache.entryFor(study);
     // Refresh before writing: the cache must only hold committed rows.
-    await entry.refresh(trx);
-    const previous = await findIntermediateValue(trx, row.id, step);
+    await entry.refresh(trx, xmin);
+    // Exact: the refresh ran after the trial was locked, so every committed value of it is in the cache.
+    const previous = entry.intermediateValues(row.id).get(step);
     if (previous !== undefined && !sameDouble(previous, value)) {
       throw new FailedPreconditionError(
         `step ${step} of trial ${row.number} was already reported with value ${float8Literal(previous)}; ` +
@@ -63,13 +64,15 @@ export async function report(
     const ordered = new Map([...values.entries()].sort((a, b) => a[0] - b[0]));
     const trial: FrozenTrial = frozenTrialOf(row, ordered);
     const decision = entry.pruner.prune(entry.studyViewWith(trial), trial, step);
-    if (previous === undefined) await insertIntermediateValue(trx, row.id, step, value);
-    const systemAttrs = decision.systemAttrs ? { ...row.system_attrs, ...decision.systemAttrs } : row.system_attrs;
     // Always touch the row: it renews the lease and moves the change marker that caches follow.
-    await updateTrial(trx, row.id, {
-      last_heartbeat_at: ctx.now().toISOString(),
-      ...(decision.systemAttrs ? { system_attrs: JSON.stringify(systemAttrs) } : {}),
-    });
+    await recordIntermediateValue(
+      trx,
+      row.id,
+      previous === undefined ? step : undefined,
+      previous === undefined ? value : undefined,
+      ctx.now().toISOString(),
+      decision.systemAttrs ? JSON.stringify({ ...row.system_attrs, ...decision.systemAttrs }) : undefined,
+    );
     const answer = { shouldPrune: decision.prune, reason: decision.reason };
     await rememberResponse(trx, 'Report', requestId, { trialId, ...answer });
     return answer;

@@ -43,10 +43,11 @@ export class StudyCacheEntry {
 
   /**
    * Reads what changed since the last refresh. Call it inside a transaction BEFORE that transaction writes
-   * trials: the cache must only ever hold committed rows.
+   * trials: the cache must only ever hold committed rows. `snapshotXmin`, when given, is the xmin of an
+   * earlier statement of the same transaction (e.g. the one that took the study lock).
    */
-  async refresh(db: Kysely<Database> | Transaction<Database>): Promise<void> {
-    const changes = await readTrialChanges(db, this.base.id, this.xmin);
+  async refresh(db: Kysely<Database> | Transaction<Database>, snapshotXmin?: bigint): Promise<void> {
+    const changes = await readTrialChanges(db, this.base.id, this.xmin, snapshotXmin);
     let changed = false;
     const touched = new Set<number>();
     for (const v of changes.values) {

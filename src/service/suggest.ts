@@ -30,11 +30,11 @@ export async function suggest(
   });
 
   return inTransaction(ctx, async (trx) => {
-    const { row, study } = await lockTrialWithStudy(trx, trialId);
+    const { row, study, xmin } = await lockTrialWithStudy(trx, trialId);
     checkLease(row, workerId, 'suggest');
     requireRunning(row, 'suggest');
     const entry = ctx.cache.entryFor(study);
-    await entry.refresh(trx);
+    await entry.refresh(trx, xmin);
     let trial: FrozenTrial = frozenTrialOf(row, entry.intermediateValues(row.id));
     const before = Object.keys(trial.distributions).length;
     const out: SuggestedParam[] = [];

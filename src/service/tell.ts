@@ -2,7 +2,7 @@ import { FailedPreconditionError, InvalidArgumentError } from '../core/errors.js
 import { isFinished, type TrialState } from '../core/trial.js';
 import type { TrialRow } from '../storage/database.js';
 import { float8ArrayLiteral } from '../storage/float-array.js';
-import { findLastIntermediateValue, readIntermediateValues, updateTrial } from '../storage/trial-repository.js';
+import { findLastIntermediateValue, readIntermediateValues, updateTrialWithValues } from '../storage/trial-repository.js';
 import type { TrialRecord } from './hpo-service.js';
 import { recallResponse, rememberResponse, requestIdReused } from './idempotency.js';
 import { LIMITS, validateRequestId, validateTrialId, validateWorkerId } from './limits.js';
@@ -109,7 +109,7 @@ export async function tell(ctx: ServiceContext, input: TellInput): Promise<Trial
     }
     const userAttrs = failReason !== undefined ? { ...row.user_attrs, fail_reason: failReason } : row.user_attrs;
     const now = ctx.now().toISOString();
-    const updated = await updateTrial(trx, row.id, {
+    const updated = await updateTrialWithValues(trx, row.id, {
       state,
       values: float8ArrayLiteral(finalValues),
       constraints: float8ArrayLiteral(constraints),
@@ -118,6 +118,6 @@ export async function tell(ctx: ServiceContext, input: TellInput): Promise<Trial
       ...(failReason !== undefined ? { user_attrs: JSON.stringify(userAttrs) } : {}),
     });
     await rememberResponse(trx, 'Tell', requestId, { trialId });
-    return recordOf(trx, updated, study.name);
+    return trialRecordOf(updated.row, updated.values, study.name);
   });
 }

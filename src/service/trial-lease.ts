@@ -1,7 +1,6 @@
 import { FailedPreconditionError, NotFoundError } from '../core/errors.js';
 import type { StudyRow, TrialRow } from '../storage/database.js';
-import { findStudyById } from '../storage/study-repository.js';
-import { lockTrial } from '../storage/trial-repository.js';
+import { lockTrialAndStudy } from '../storage/trial-repository.js';
 import type { Tx } from './service-context.js';
 
 /** System attribute set on trials the reaper failed. */
@@ -13,15 +12,15 @@ export const RETRY_COUNT_ATTR = 'retry_count';
 export interface LockedTrial {
   readonly row: TrialRow;
   readonly study: StudyRow;
+  /** The xmin of the locking statement's snapshot (for StudyCacheEntry.refresh). */
+  readonly xmin: bigint;
 }
 
 /** Locks a trial (NOT_FOUND when absent) and loads its study. */
 export async function lockTrialWithStudy(trx: Tx, trialId: number): Promise<LockedTrial> {
-  const row = await lockTrial(trx, trialId);
-  if (!row) throw new NotFoundError('trial', String(trialId));
-  const study = await findStudyById(trx, row.study_id);
-  if (!study) throw new NotFoundError('trial', String(trialId));
-  return { row, study };
+  const locked = await lockTrialAndStudy(trx, trialId);
+  if (!locked) throw new NotFoundError('trial', String(trialId));
+  return { row: locked.trial, study: locked.study, xmin: locked.xmin };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database, NewStudyRow, StudyRow } from './database.js';
+import { snapshotXmin } from './trial-repository.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -22,6 +23,20 @@ export async function findStudyById(db: Db, id: number): Promise<StudyRow | unde
  */
 export async function lockStudyByName(db: Db, name: string): Promise<StudyRow | undefined> {
   return db.selectFrom('studies').selectAll().where('name', '=', name).forUpdate().executeTakeFirst();
+}
+
+/** lockStudyByName, with the xmin of the locking statement's snapshot (for a cache refresh right after). */
+export async function lockStudyByNameWithXmin(db: Db, name: string): Promise<{ study: StudyRow; xmin: bigint } | undefined> {
+  const row = await db
+    .selectFrom('studies')
+    .selectAll()
+    .select(snapshotXmin.as('snapshot_xmin'))
+    .where('name', '=', name)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { snapshot_xmin, ...study } = row;
+  return { study, xmin: BigInt(snapshot_xmin) };
 }
 
 export async function lockStudyById(db: Db, id: number): Promise<StudyRow | undefined> {

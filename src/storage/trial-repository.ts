@@ -1,5 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { Database, NewTrialRow, TrialRow } from './database.js';
+import type { Database, NewTrialRow, StudyRow, TrialRow } from './database.js';
 import { float8Literal } from './float-array.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -154,30 +154,55 @@ export interface TrialChanges {
   readonly values: IntermediateValueRow[];
 }
 
+/** The xmin of the current statement's snapshot, as a select-list expression. */
+export const snapshotXmin = sql<string>`pg_snapshot_xmin(pg_current_snapshot())::text`;
+
 /**
  * Trials (and intermediate values) of a study written by transactions with id >= `sinceXmin`, or all of
- * them when `sinceXmin` is null. The snapshot xmin is read FIRST: any row not visible to the reads that
- * follow was written by a transaction still running then, whose id is >= that xmin, so the next call
- * with it picks the row up. Rows may come back twice; readers dedupe by id (and revision).
+ * them when `sinceXmin` is null. The snapshot xmin must be taken no later than the read: any row not visible
+ * to the read was written by a transaction still running then, whose id is >= that xmin, so the next call
+ * with it picks the row up. Callers that already took it in an earlier statement of the same transaction
+ * (e.g. with the study lock) pass it as `xmin` and save a round trip. Rows may come back twice; readers
+ * dedupe by id (and revision).
  */
-export async function readTrialChanges(db: Db, studyId: number, sinceXmin: bigint | null): Promise<TrialChanges> {
-  const snap = await sql<{ xmin: string }>`select pg_snapshot_xmin(pg_current_snapshot())::text as xmin`.execute(db);
-  const xmin = BigInt(snap.rows[0].xmin);
-  let trialsQuery = db.selectFrom('trials').select(TRIAL_COLUMNS).select(changeXid).where('study_id', '=', studyId);
-  let valuesQuery = db
-    .selectFrom('trial_intermediate_values as v')
-    .innerJoin('trials as t', 't.id', 'v.trial_id')
-    .select(['v.trial_id', 'v.step', 'v.value'])
-    .where('t.study_id', '=', studyId);
-  if (sinceXmin !== null) {
-    const since = sinceXmin.toString();
-    trialsQuery = trialsQuery.where(sql<boolean>`change_xid >= ${since}::xid8`);
-    // Every intermediate value write also updates its trial row in the same transaction, so the trial's
-    // marker is at least as new: filtering on it first lets the index on (study_id, change_xid) do the work.
-    valuesQuery = valuesQuery.where(sql<boolean>`t.change_xid >= ${since}::xid8`).where(sql<boolean>`v.change_xid >= ${since}::xid8`);
+export async function readTrialChanges(
+  db: Db,
+  studyId: number,
+  sinceXmin: bigint | null,
+  xmin?: bigint,
+): Promise<TrialChanges> {
+  if (xmin === undefined) {
+    const snap = await sql<{ xmin: string }>`select ${snapshotXmin} as xmin`.execute(db);
+    xmin = BigInt(snap.rows[0].xmin);
   }
-  const trials = await trialsQuery.execute();
-  const values = trials.length === 0 ? [] : await valuesQuery.execute();
+  const since = sinceXmin === null ? null : sinceXmin.toString();
+  // Intermediate values come back as parallel float8 arrays in the same row: arrays (unlike JSON) keep NaN.
+  // Every intermediate value write also updates its trial row in the same transaction, so a trial whose
+  // values changed is among the changed trials.
+  const ivFilter = since === null ? sql`` : sql`and v.change_xid >= ${since}::xid8`;
+  let q = db
+    .selectFrom('trials as t')
+    .select(TRIAL_COLUMNS.map((c) => `t.${c}` as const))
+    .select(sql<string>`t.change_xid::text`.as('change_xid'))
+    .select(
+      sql<number[]>`array(select v.step::float8 from trial_intermediate_values v where v.trial_id = t.id ${ivFilter} order by v.step)`.as(
+        'iv_steps',
+      ),
+    )
+    .select(
+      sql<number[]>`array(select v.value from trial_intermediate_values v where v.trial_id = t.id ${ivFilter} order by v.step)`.as(
+        'iv_values',
+      ),
+    )
+    .where('t.study_id', '=', studyId);
+  if (since !== null) q = q.where(sql<boolean>`t.change_xid >= ${since}::xid8`);
+  const rows = await q.execute();
+  const trials: TrialRow[] = [];
+  const values: IntermediateValueRow[] = [];
+  for (const { iv_steps, iv_values, ...row } of rows) {
+    trials.push(row as TrialRow);
+    for (let i = 0; i < iv_steps.length; i++) values.push({ trial_id: row.id, step: iv_steps[i], value: iv_values[i] });
+  }
   return { xmin, trials, values };
 }
 
@@ -217,4 +242,97 @@ export async function findExpiredTrials(
     .orderBy('t.id')
     .limit(limit)
     .execute();
+}
+
+/** A trial locked for writing, its study (not locked) and the xmin of the locking statement's snapshot. */
+export interface LockedTrialRow {
+  readonly trial: TrialRow;
+  readonly study: StudyRow;
+  readonly xmin: bigint;
+}
+
+/**
+ * Locks a trial and reads its study in one round trip; the snapshot xmin comes along so that a cache
+ * refresh right after needs no extra statement.
+ */
+export async function lockTrialAndStudy(db: Db, id: number): Promise<LockedTrialRow | undefined> {
+  const row = await db
+    .selectFrom('trials as t')
+    .innerJoin('studies as s', 's.id', 't.study_id')
+    .select(TRIAL_COLUMNS.map((c) => `t.${c}` as const))
+    .select(sql<string>`t.change_xid::text`.as('change_xid'))
+    .select(sql<Record<string, unknown>>`to_jsonb(s)`.as('study_json'))
+    .select(snapshotXmin.as('snapshot_xmin'))
+    .where('t.id', '=', id)
+    .forUpdate(['t'])
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { study_json, snapshot_xmin, ...trial } = row;
+  const study = { ...study_json, created_at: new Date(study_json.created_at as string) } as unknown as StudyRow;
+  return { trial: trial as TrialRow, study, xmin: BigInt(snapshot_xmin) };
+}
+
+/**
+ * Inserts an intermediate value and touches its trial (lease renewed, change marker moved, system attrs
+ * merged when given) in one statement.
+ */
+export async function recordIntermediateValue(
+  db: Db,
+  trialId: number,
+  step: number | undefined,
+  value: number | undefined,
+  heartbeatAt: string,
+  systemAttrsJson: string | undefined,
+): Promise<void> {
+  const insert =
+    step === undefined || value === undefined
+      ? sql`select 1`
+      : sql`insert into trial_intermediate_values (trial_id, step, value) values (${trialId}, ${step}, ${float8Literal(value)}::double precision)`;
+  const attrs = systemAttrsJson === undefined ? sql`system_attrs` : sql`${systemAttrsJson}::jsonb`;
+  await sql`with inserted as (${insert})
+    update trials set last_heartbeat_at = ${heartbeatAt}::timestamptz, system_attrs = ${attrs}
+    where id = ${trialId}`.execute(db);
+}
+
+/** Inserts trials and advances the study's next trial number to `nextNumber`, in one statement. */
+export async function insertTrialsAndAdvance(
+  db: Db,
+  rows: readonly NewTrialRow[],
+  studyId: number,
+  nextNumber: number | undefined,
+): Promise<TrialRow[]> {
+  if (rows.length === 0) return [];
+  if (nextNumber === undefined) {
+    return db.insertInto('trials').values([...rows]).returning(TRIAL_COLUMNS).returning(changeXid).execute();
+  }
+  return db
+    .with('advanced', (qb) =>
+      qb.updateTable('studies').set({ next_trial_number: nextNumber }).where('id', '=', studyId).returning('id'),
+    )
+    .insertInto('trials')
+    .values([...rows])
+    .returning(TRIAL_COLUMNS)
+    .returning(changeXid)
+    .execute();
+}
+
+/** updateTrial, also returning the trial's intermediate values (one round trip). */
+export async function updateTrialWithValues(
+  db: Db,
+  id: number,
+  patch: Parameters<typeof updateTrial>[2],
+): Promise<{ row: TrialRow; values: Map<number, number> }> {
+  const result = await db
+    .updateTable('trials as t')
+    .set(patch)
+    .where('t.id', '=', id)
+    .returning(TRIAL_COLUMNS.map((c) => `t.${c}` as const))
+    .returning(sql<string>`t.change_xid::text`.as('change_xid'))
+    .returning(sql<number[]>`array(select v.step::float8 from trial_intermediate_values v where v.trial_id = t.id order by v.step)`.as('iv_steps'))
+    .returning(sql<number[]>`array(select v.value from trial_intermediate_values v where v.trial_id = t.id order by v.step)`.as('iv_values'))
+    .executeTakeFirstOrThrow();
+  const { iv_steps, iv_values, ...row } = result;
+  const values = new Map<number, number>();
+  for (let i = 0; i < iv_steps.length; i++) values.set(iv_steps[i], iv_values[i]);
+  return { row: row as TrialRow, values };
 }
