@@ -43,7 +43,7 @@ try {
     seed: 7,
     maxTrials: 60,
     sampler: { tpe: { nStartupTrials: 12 } },
-    pruner: { successiveHalving: { reductionFactor: 3, minResource: 2 } },
+    pruner: { successiveHalving: { reductionFactor: 2, minResource: 3 } },
   });
 
   const workers = Array.from({ length: WORKERS }, () =>
