@@ -1,4 +1,4 @@
-import { FailedPrecondition, NotFound } from './errors.js';
+import { Cancelled, FailedPrecondition, NotFound } from './errors.js';
 
 /**
  * How often a running trial beats: a third of the study's grace period, so two beats may be lost before the
@@ -16,7 +16,8 @@ export function heartbeatIntervalMs(heartbeatGraceSeconds: number): number {
 
 /**
  * Beats for one running trial until stopped. A beat that fails transiently is simply tried again next time; a beat
- * the server refuses (the trial is finished or gone) stops the loop, since nothing can revive the lease.
+ * the server refuses (the trial is finished or gone), or one made after the client was closed, stops the loop,
+ * since nothing can revive the lease.
  */
 export class HeartbeatLoop {
   private timer: NodeJS.Timeout | undefined;
@@ -46,7 +47,7 @@ export class HeartbeatLoop {
     try {
       await this.beat();
     } catch (error) {
-      if (error instanceof FailedPrecondition || error instanceof NotFound) {
+      if (error instanceof FailedPrecondition || error instanceof NotFound || error instanceof Cancelled) {
         this.lostWith = error;
         this.stop();
       }

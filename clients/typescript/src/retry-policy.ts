@@ -100,7 +100,16 @@ export function isRetryable(policy: RetryPolicy, error: unknown): boolean {
   return error instanceof HpoClientError && policy.retryOn.includes(error.code);
 }
 
-/** What {@link withRetry} needs from the outside world; tests pass their own. */
+/**
+ * What {@link withRetry} needs from the outside world; tests pass their own.
+ *
+ * @example
+ * ```ts
+ * const pauses: number[] = [];
+ * const env: RetryEnvironment = { random: () => 1, sleep: async (ms) => void pauses.push(ms) };
+ * await withRetry(DEFAULT_RETRY_POLICY, call, env);
+ * ```
+ */
 export interface RetryEnvironment {
   readonly random: () => number;
   readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;

@@ -1,5 +1,5 @@
 import { Metadata, status as GrpcStatus, type CallOptions, type ClientUnaryCall, type ServiceError } from '@grpc/grpc-js';
-import { errorFromStatus, Unavailable } from './errors.js';
+import { Cancelled, errorFromStatus, Unavailable } from './errors.js';
 import type * as wire from './generated/hpo/v1/hpo_service.js';
 import type { HpoServiceClient } from './generated/hpo/v1/hpo_service.js';
 import { defaultRetryEnvironment, type RetryEnvironment, type RetryPolicy, withRetry } from './retry-policy.js';
@@ -61,12 +61,19 @@ export class Transport {
   }
 
   close(): void {
+    this.closed = true;
     this.grpc.close();
   }
+
+  private closed = false;
 
   private attempt<M extends HpoMethod>(method: M, request: HpoMethods[M][0], settings: CallSettings): Promise<HpoMethods[M][1]> {
     const rpcName = method[0].toUpperCase() + method.slice(1);
     return new Promise((resolve, reject) => {
+      if (this.closed) {
+        reject(new Cancelled('CANCELLED', `${rpcName}: the client was closed`, { method: rpcName }));
+        return;
+      }
       if (settings.signal?.aborted) {
         reject(errorFromStatus({ code: 1, details: `${rpcName} cancelled before it started`, message: '' }, rpcName));
         return;

@@ -208,6 +208,22 @@ describeStores('study.optimize against a real server', (stores) => {
     expect(String(trials[0].userAttrs.fail_reason)).toContain('user pressed Ctrl-C');
   });
 
+  it('starts no trial after timeoutMs, and lets the running one finish', async () => {
+    const study = await client.createStudy({ name: 'timeout', direction: 'minimize', sampler: { random: {} } });
+    const result = await study.optimize(
+      async (trial) => {
+        await sleep(150);
+        return trial.suggestFloat('x', 0, 1);
+      },
+      { nTrials: 1000, timeoutMs: 100 },
+    );
+    expect(result.stoppedBy).toBe('timeout');
+    const trials = await study.trials();
+    expect(trials.length).toBe(result.started);
+    expect(trials.length).toBeLessThan(1000);
+    expect(trials.every((t) => t.state === 'COMPLETE')).toBe(true);
+  });
+
   it('stops starting trials after study.stop() from a callback', async () => {
     const study = await client.createStudy({ name: 'stop', direction: 'minimize', sampler: { random: {} } });
     const result = await study.optimize(async (trial) => trial.suggestFloat('x', 0, 1), {
