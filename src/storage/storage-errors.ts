@@ -12,6 +12,8 @@ const UNAVAILABLE_MESSAGES = [
   /Connection terminated unexpectedly/i,
   /Client has encountered a connection error/i,
   /the embedded database is closed/i,
+  // kysely, once the store was closed (shutdown under way).
+  /driver has already been destroyed/i,
   /Cannot use a pool after calling end/i,
   /Query read timeout/i,
   /Client was closed and is not queryable/i,

@@ -91,4 +91,16 @@ describeStores('leases and the reaper', (stores) => {
     expect(await reap(name)).toBe(0);
     expect((await f.service.getTrial({ trialId: trial.id })).state).toBe('RUNNING');
   });
+
+  it('fails and retries a trial once when two servers reap at the same time', async () => {
+    const name = await study(3);
+    const other = f.secondService();
+    const trial = await askTrial(f.service, name);
+    f.clock.advance(11);
+    await Promise.all([f.service.reapExpiredTrials(), other.reapExpiredTrials(), f.service.reapExpiredTrials()]);
+    const counts = (await f.service.getStudy(name)).trialCounts;
+    expect(counts).toMatchObject({ FAIL: 1, WAITING: 1, RUNNING: 0 });
+    const [retry] = (await f.service.listTrials({ studyName: name, states: ['WAITING'] })).items;
+    expect(retry.retryOf).toBe(trial.number);
+  });
 });
