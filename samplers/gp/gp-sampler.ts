@@ -29,7 +29,7 @@ export const GP_DEFAULTS = {
   nStartupTrials: 10,
   deterministicObjective: false,
   nLocalSearch: 10,
-  maxTrainingPoints: 300,
+  maxTrainingPoints: 200,
 } as const;
 
 /**
@@ -148,6 +148,7 @@ export class GpSampler implements Sampler {
       nLocalSearch: this.options.nLocalSearch,
       starts,
       seed: [study.seed, trial.number],
+      rng: createRng(study.seed, trial.number, 'gp-local-search'),
     });
     const stored: StoredKernel = {
       space: encoding.signature,

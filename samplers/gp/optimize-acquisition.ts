@@ -1,3 +1,4 @@
+import type { Rng } from '../../src/core/rng.js';
 import { minimizeLbfgsb } from '../optim/lbfgs.js';
 import { SobolSequence, SOBOL_MAX_DIMENSION } from '../qmc/sobol.js';
 import { unitPoint } from '../qmc/qmc-sampler.js';
@@ -13,16 +14,48 @@ export interface AcquisitionSearchOptions {
   readonly starts: readonly Float64Array[];
   /** Seed words of the candidates' scrambling (study seed, trial number). */
   readonly seed: ReadonlyArray<number | string>;
+  /** Draws the roulette of local-search starts. */
+  readonly rng: Rng;
   /** Iteration cap per local search. */
   readonly maxIterations?: number;
+}
+
+// Candidates more than this far below the best in log EI are neither scored nor drawn as local-search starts.
+const ROULETTE_SPAN = 12;
+
+/**
+ * Up to `count` candidate indices drawn without replacement with probability ∝ exp(score - best) (∝ EI).
+ * NOTE: Optuna's optim_mixed uses this "modified roulette wheel" for its local-search starts: the best
+ * candidate always, the others spread over every basin in proportion to its promise, instead of the top-k,
+ * which tend to sit in one basin.
+ */
+function rouletteWithoutReplacement(pool: Array<{ index: number; score: number }>, count: number, rng: Rng): number[] {
+  if (pool.length === 0 || count <= 0) return [];
+  const top = pool[0].score;
+  const weights = pool.map((p) => (Number.isFinite(p.score) ? Math.exp(p.score - top) : 0));
+  let total = weights.reduce((a, b) => a + b, 0);
+  const chosen: number[] = [];
+  while (chosen.length < count && total > 0) {
+    let u = rng.random() * total;
+    let k = 0;
+    while (k < weights.length - 1 && (weights[k] === 0 || u >= weights[k])) {
+      u -= weights[k];
+      k++;
+    }
+    if (weights[k] === 0) break;
+    chosen.push(pool[k].index);
+    total -= weights[k];
+    weights[k] = 0;
+  }
+  return chosen;
 }
 
 // Categorical dimensions with at most this many choices are swept exhaustively after each local search.
 const MAX_SWEPT_CHOICES = 64;
 
 /**
- * Maximises the acquisition over the encoded box: score a scrambled Sobol batch, refine the best few (and the
- * given starts) by L-BFGS-B over the numeric coordinates with categories held fixed, sweep each categorical
+ * Maximises the acquisition over the encoded box: score a scrambled Sobol batch, refine the best and a
+ * roulette draw of others (and the given starts) by L-BFGS-B over the numeric coordinates with categories held fixed, sweep each categorical
  * coordinate, then round to the grid and rescore, so the point returned is scored as it will be sampled.
  * NOTE: the preliminary-batch-then-local-search scheme of Optuna's optim_mixed (2048 candidates, 10 local
  * searches by default); BoTorch's optimize_acqf does the same with raw samples and restarts.
@@ -42,21 +75,19 @@ export function maximizeAcquisition(
     encoding.fromUnit(u, candidates, c * D);
     bounds[c] = finiteOr(acquisition.upperBound(candidates.subarray(c * D, (c + 1) * D)), Infinity);
   }
-  // Exact scores in decreasing order of their upper bound, until no unscored candidate can enter the top
-  // `keep`: the same top candidates as scoring all of them, for a fraction of the O(n²) variance solves.
-  const keep = Math.max(1, options.nLocalSearch);
+  // Exact scores in decreasing order of their upper bound, until no unscored candidate can matter: one
+  // whose bound is below the best exact score by ROULETTE_SPAN would get a roulette weight under e^-span.
   const byBound = Array.from({ length: nCandidates }, (_, i) => i).sort((a, b) => bounds[b] - bounds[a] || a - b);
-  const top: Array<{ index: number; score: number }> = [];
+  const scored: Array<{ index: number; score: number }> = [];
+  let bestScore = -Infinity;
   for (const c of byBound) {
-    if (top.length >= keep && bounds[c] <= top[top.length - 1].score) break;
+    if (scored.length > 0 && bounds[c] <= bestScore - ROULETTE_SPAN) break;
     const score = finiteOr(acquisition.value(candidates.subarray(c * D, (c + 1) * D)), -Infinity);
-    if (top.length < keep || score > top[top.length - 1].score) {
-      top.push({ index: c, score });
-      top.sort((a, b) => b.score - a.score || a.index - b.index);
-      if (top.length > keep) top.pop();
-    }
+    scored.push({ index: c, score });
+    if (score > bestScore) bestScore = score;
   }
-  const order = top.map((t) => t.index);
+  scored.sort((a, b) => b.score - a.score || a.index - b.index);
+  const order = [scored[0].index, ...rouletteWithoutReplacement(scored.slice(1), options.nLocalSearch - 1, options.rng)];
 
   let best: Float64Array = candidates.slice(order[0] * D, order[0] * D + D);
   encoding.snap(best);
@@ -71,15 +102,12 @@ export function maximizeAcquisition(
   };
 
   const starts: Float64Array[] = options.starts.map((s) => Float64Array.from(s));
-  for (let i = 0; i < order.length && starts.length < options.nLocalSearch + options.starts.length; i++) {
-    if (starts.length >= options.starts.length + options.nLocalSearch) break;
-    starts.push(candidates.slice(order[i] * D, order[i] * D + D));
-  }
+  if (options.nLocalSearch > 0) for (const c of order) starts.push(candidates.slice(c * D, c * D + D));
   const hasNumeric = encoding.isCategorical.some((c) => c === 0);
   const grad = new Float64Array(D);
   for (const start of starts) {
     let x = start;
-    if (hasNumeric) x = refineNumeric(acquisition, encoding, x, grad, options.maxIterations ?? 50);
+    if (hasNumeric) x = refineNumeric(acquisition, encoding, x, grad, options.maxIterations ?? 30);
     sweepCategories(acquisition, encoding, x);
     consider(x);
   }
@@ -100,7 +128,8 @@ function refineNumeric(acquisition: Acquisition, encoding: SearchSpaceEncoding, 
       return -v;
     },
     start,
-    { lower, upper, gtol: 1e-5, maxIterations },
+    // log EI differences below 1e-9 relative do not change which point is sampled.
+    { lower, upper, gtol: 1e-5, ftol: 1e-9, maxIterations },
   );
   return Number.isFinite(result.f) ? result.x : start;
 }
