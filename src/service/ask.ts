@@ -104,8 +104,7 @@ export async function ask(
 }
 
 /** Samples the declared space for a trial about to start, with the study as the sampler should see it. */
-function sampleNewTrial(entry: StudyCacheEntry, fresh: FrozenTrial, space: SearchSpace): FrozenTrial {
-  const full = entry.studyViewWith(fresh);
+export function sampleNewTrial(entry: StudyCacheEntry, fresh: FrozenTrial, space: SearchSpace, full = entry.studyViewWith(fresh)): FrozenTrial {
   const view = entry.pruner.samplerView ? entry.pruner.samplerView(full, fresh) : full;
   const chosen = sampleTrialStart(entry.sampler, view, fresh, space);
   let trial: FrozenTrial = { ...fresh, systemAttrs: { ...fresh.systemAttrs, ...chosen.systemAttrs } as Record<string, Json> };
@@ -115,7 +114,7 @@ function sampleNewTrial(entry: StudyCacheEntry, fresh: FrozenTrial, space: Searc
   return trial;
 }
 
-function doneReason(study: StudyRow): string {
+export function doneReason(study: StudyRow): string {
   const reason = study.system_attrs['done_reason'];
   return typeof reason === 'string' ? reason : 'the study is done';
 }

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../storage/database.js';
 import { deleteRequestIdsBefore } from '../storage/request-repository.js';
-import { ask } from './ask.js';
+import { AskBatcher } from './ask-batcher.js';
 import { bestTrials } from './best-trials.js';
 import { enqueueTrial } from './enqueue.js';
 import { heartbeat } from './heartbeat.js';
@@ -47,6 +47,8 @@ export function createHpoService(options: CreateHpoServiceOptions): HpoServiceIm
     logger: options.logger ?? SILENT_LOGGER,
     now: options.now ?? (() => new Date()),
   };
+  // Concurrent asks of one study share one transaction (see ask-batcher.ts).
+  const asks = new AskBatcher(ctx);
   const ttl = options.requestIdTtlMs ?? 24 * 3600 * 1000;
   let reaping: Promise<unknown> | null = null;
   const runReaper = async (): Promise<number> => {
@@ -72,7 +74,8 @@ export function createHpoService(options: CreateHpoServiceOptions): HpoServiceIm
     listStudies: (input) => listStudies(ctx, input),
     deleteStudy: (input) => deleteStudy(ctx, input),
     setStudyUserAttr: (input) => setStudyUserAttr(ctx, input),
-    ask: (input) => ask(ctx, input),
+    // async: a validation error must reject the promise, never throw synchronously.
+    ask: async (input) => asks.ask(input),
     suggest: (input) => suggest(ctx, input),
     report: (input) => report(ctx, input),
     tell: (input) => tell(ctx, input),

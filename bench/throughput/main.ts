@@ -1,0 +1,131 @@
+// Throughput of many workers (issue 7): W concurrent workers doing ask → tell with a trivial objective against a
+// real `hpo serve` process, on Postgres and on the embedded store, random and TPE samplers, with some finished
+// trials already in the study. Prints a table and writes it to bench/RESULTS.md (section `throughput`, or
+// --section). Numbers, never pass/fail.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import type { SamplerSpec } from '../../samplers/sampler-spec.js';
+import { writeResultsSection } from '../support/results-file.js';
+import { OPTUNA_THROUGHPUT_ANCHORS } from './anchors.js';
+import { prepareStore, type StoreLocation, type StudyToPrepare } from './prepare-store.js';
+import { type CellResult, runCell } from './run-cell.js';
+import { startServer } from './server-process.js';
+
+const { values: args } = parseArgs({
+  options: {
+    workers: { type: 'string', default: '1,4,16,64' },
+    samplers: { type: 'string', default: 'random,tpe' },
+    finished: { type: 'string', default: '0,1000,10000' },
+    stores: { type: 'string', default: 'postgres,embedded' },
+    trials: { type: 'string', default: '1000' },
+    warmup: { type: 'string', default: '64' },
+    'database-url': { type: 'string', default: process.env.HPO_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
+    section: { type: 'string', default: 'throughput' },
+    'no-write': { type: 'boolean', default: false },
+  },
+});
+
+const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
+const workerCounts = list(args.workers!).map(Number);
+const samplerNames = list(args.samplers!);
+const finishedCounts = list(args.finished!).map(Number);
+const storeKinds = list(args.stores!);
+const trialsPerCell = Number(args.trials);
+const warmup = Number(args.warmup);
+
+const SAMPLERS: Record<string, SamplerSpec> = {
+  random: { kind: 'random' },
+  tpe: { kind: 'tpe', options: {} },
+};
+
+interface Row extends CellResult {
+  readonly store: string;
+  readonly sampler: string;
+  readonly finished: number;
+}
+
+async function adminQuery(url: string, text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+async function runStore(kind: string): Promise<Row[]> {
+  const studies: Array<StudyToPrepare & { sampler: SamplerSpec; samplerName: string; workers: number }> = [];
+  for (const samplerName of samplerNames)
+    for (const finished of finishedCounts)
+      for (const workers of workerCounts)
+        studies.push({ name: `${samplerName}-${finished}-w${workers}`, sampler: SAMPLERS[samplerName], samplerName, finished, workers });
+
+  let location: StoreLocation;
+  let serverArgs: string[];
+  let cleanup: () => Promise<void>;
+  if (kind === 'postgres') {
+    const dbName = `hpo_bench_${process.pid}`;
+    await adminQuery(args['database-url']!, `create database ${dbName}`);
+    const u = new URL(args['database-url']!);
+    u.pathname = `/${dbName}`;
+    location = { url: u.toString() };
+    serverArgs = ['--database-url', u.toString()];
+    cleanup = () => adminQuery(args['database-url']!, `drop database if exists ${dbName} with (force)`);
+  } else {
+    const dir = mkdtempSync(join(tmpdir(), 'hpo-bench-'));
+    location = { dataDir: dir };
+    serverArgs = ['--data-dir', dir];
+    cleanup = async () => rmSync(dir, { recursive: true, force: true });
+  }
+  const rows: Row[] = [];
+  try {
+    process.stderr.write(`[${kind}] preparing ${studies.length} studies\n`);
+    await prepareStore(location, studies);
+    const server = await startServer(serverArgs);
+    try {
+      for (const s of studies) {
+        const result = await runCell(server.address, s.name, s.workers, trialsPerCell, Math.max(warmup, s.workers));
+        const row = { store: kind, sampler: s.samplerName, finished: s.finished, ...result };
+        rows.push(row);
+        process.stderr.write(`${formatRow(row)}\n`);
+      }
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    await cleanup();
+  }
+  return rows;
+}
+
+const ms = (x: number) => (x < 10 ? x.toFixed(1) : x.toFixed(0));
+
+function formatRow(r: Row): string {
+  return `| ${r.store} | ${r.sampler} | ${r.finished} | ${r.workers} | ${r.trialsPerSecond.toFixed(0)} | ${ms(r.askP50)} | ${ms(r.askP99)} | ${ms(r.tellP50)} | ${ms(r.tellP99)} |`;
+}
+
+const rows: Row[] = [];
+for (const kind of storeKinds) rows.push(...(await runStore(kind)));
+
+const header = [
+  '| store | sampler | finished before | workers | trials/s | ask p50 ms | ask p99 ms | tell p50 ms | tell p99 ms |',
+  '|---|---|---:|---:|---:|---:|---:|---:|---:|',
+];
+const table = [...header, ...rows.map(formatRow)].join('\n');
+const markdown = [
+  `## Throughput (bench/throughput, issue 7)`,
+  '',
+  `${new Date().toISOString().slice(0, 10)}; \`${process.argv.slice(2).join(' ') || '(defaults)'}\`; ${trialsPerCell} timed trials per row after a warm-up;`,
+  'a real `hpo serve` process, workers are SDK connections in one client process (client-side round-trip latencies);',
+  'Postgres 15 on localhost with default durability (synchronous_commit on); a shared 2-core machine, so compare rows of one run.',
+  '',
+  table,
+  '',
+  OPTUNA_THROUGHPUT_ANCHORS,
+].join('\n');
+console.log(markdown);
+if (!args['no-write']) writeResultsSection(args.section!, markdown);

@@ -1,0 +1,82 @@
+import { connect, type HpoClient } from '@hpo/client';
+import { objective } from './prepare-store.js';
+
+/** One measured cell: W workers on one study, ask → tell with the trivial objective. */
+export interface CellResult {
+  readonly workers: number;
+  readonly trials: number;
+  readonly seconds: number;
+  readonly trialsPerSecond: number;
+  readonly askP50: number;
+  readonly askP99: number;
+  readonly tellP50: number;
+  readonly tellP99: number;
+}
+
+const SDK_SPACE = {
+  x: { kind: 'float', low: -10, high: 10 },
+  y: { kind: 'float', low: -10, high: 10 },
+  n: { kind: 'int', low: 0, high: 10 },
+} as const;
+
+function percentile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+/**
+ * Runs `workers` concurrent ask → tell loops (each its own SDK connection and worker id, as separate training
+ * processes would be) until `trials` trials are told in all, after `warmup` untimed trials that load the
+ * server's cache of the study. Latencies are client-side, whole round trips, in ms.
+ */
+export async function runCell(address: string, studyName: string, workers: number, trials: number, warmup: number): Promise<CellResult> {
+  const clients: HpoClient[] = await Promise.all(Array.from({ length: workers }, (_, i) => connect(address, { workerId: `bench-${i}` })));
+  const studies = await Promise.all(clients.map((c) => c.loadStudy(studyName)));
+  try {
+    const oneTrial = async (w: number, asks?: number[], tells?: number[]) => {
+      const t0 = performance.now();
+      const trial = await studies[w].ask(SDK_SPACE);
+      const t1 = performance.now();
+      await studies[w].tell(trial, objective(trial.params));
+      const t2 = performance.now();
+      asks?.push(t1 - t0);
+      tells?.push(t2 - t1);
+    };
+    // Warm-up: the first ask loads the study into the server's cache; then every connection once.
+    await oneTrial(0);
+    let left = Math.max(0, warmup - 1);
+    await Promise.all(studies.map(async (_, w) => {
+      while (left > 0) {
+        left--;
+        await oneTrial(w);
+      }
+    }));
+    const asks: number[] = [];
+    const tells: number[] = [];
+    let remaining = trials;
+    const start = performance.now();
+    await Promise.all(
+      studies.map(async (_, w) => {
+        while (remaining > 0) {
+          remaining--;
+          await oneTrial(w, asks, tells);
+        }
+      }),
+    );
+    const seconds = (performance.now() - start) / 1000;
+    asks.sort((a, b) => a - b);
+    tells.sort((a, b) => a - b);
+    return {
+      workers,
+      trials,
+      seconds,
+      trialsPerSecond: trials / seconds,
+      askP50: percentile(asks, 0.5),
+      askP99: percentile(asks, 0.99),
+      tellP50: percentile(tells, 0.5),
+      tellP99: percentile(tells, 0.99),
+    };
+  } finally {
+    await Promise.all(clients.map((c) => c.close()));
+  }
+}

@@ -1,0 +1,299 @@
+import type { SearchSpace } from '../core/distribution.js';
+import { NotFoundError } from '../core/errors.js';
+import { studyViewOf } from '../core/study.js';
+import { SamplerExhausted } from '../core/sampler.js';
+import type { FrozenTrial } from '../core/trial.js';
+import type { NewTrialRow, StudyRow, TrialRow } from '../storage/database.js';
+import {
+  findRequestResponses,
+  insertTrials,
+  lockRequestKeys,
+  lockWaitingTrials,
+  saveRequestResponses,
+  takeTrialNumbers,
+} from '../storage/batch-repository.js';
+import { lockStudyByName, markStudyDone } from '../storage/study-repository.js';
+import { findTrialById, updateTrial } from '../storage/trial-repository.js';
+import { doneReason, sampleNewTrial } from './ask.js';
+import type { AskResult } from './hpo-service.js';
+import { requestIdReused } from './idempotency.js';
+import { validateRequestId, validateSearchSpace, validateStudyName, validateWorkerId } from './limits.js';
+import { inTransaction, type ServiceContext, type Tx } from './service-context.js';
+import type { StudyCacheEntry } from './study-cache.js';
+import { frozenTrialOf, storedParamsOf, trialRecordFromFrozen, trialRecordOf } from './trial-record.js';
+
+interface AskInput {
+  readonly studyName: string;
+  readonly searchSpace: SearchSpace;
+  readonly workerId?: string;
+  readonly requestId?: string;
+}
+
+interface PendingAsk {
+  readonly input: AskInput;
+  readonly resolve: (result: AskResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+type Outcome = { ok: AskResult } | { error: unknown };
+
+type StoredAsk = { trialId: number; studyId: number } | { done: string; studyId: number };
+
+const EMPTY_VALUES: ReadonlyMap<number, number> = new Map();
+
+/** Most asks one transaction takes on; more wait for the next one. */
+const MAX_BATCH = 64;
+
+/**
+ * Groups concurrent asks of one study (within this process) into one transaction: while a study's transaction
+ * is in flight, new asks for it queue, and the next transaction takes them all. Every ask of a study has to
+ * hold the study's row lock anyway (numbers, budget, grid hand-out), and a durable commit costs milliseconds,
+ * so one lock, one commit and a handful of statements for N asks is what lets many workers through.
+ *
+ * Within a batch the asks are decided one after another exactly as single asks would be: each one's sampler
+ * sees the trials the earlier ones just took as RUNNING, the budget counts them, and a request id already
+ * answered (by any process) is replayed. An ask that fails (a reused request id) fails alone; the others go on.
+ */
+export class AskBatcher {
+  private readonly queues = new Map<string, PendingAsk[]>();
+
+  constructor(private readonly ctx: ServiceContext) {}
+
+  ask(input: AskInput): Promise<AskResult> {
+    // Inside the executor: bad input rejects the promise, as every other service call does.
+    return new Promise<AskResult>((resolve, reject) => {
+      const validated: AskInput = {
+        studyName: validateStudyName(input.studyName, 'study_name'),
+        searchSpace: validateSearchSpace(input.searchSpace),
+        workerId: validateWorkerId(input.workerId),
+        requestId: validateRequestId(input.requestId),
+      };
+      let queue = this.queues.get(validated.studyName);
+      if (queue) {
+        queue.push({ input: validated, resolve, reject });
+        return;
+      }
+      queue = [{ input: validated, resolve, reject }];
+      this.queues.set(validated.studyName, queue);
+      void this.drain(validated.studyName, queue);
+    });
+  }
+
+  /** Runs transactions for a study until its queue is empty; the queue's presence marks the study busy. */
+  private async drain(studyName: string, queue: PendingAsk[]): Promise<void> {
+    while (queue.length > 0) {
+      const batch = queue.splice(0, MAX_BATCH);
+      let outcomes: Outcome[];
+      try {
+        outcomes = await askBatch(this.ctx, studyName, batch.map((p) => p.input));
+      } catch (error) {
+        outcomes = batch.map(() => ({ error }));
+      }
+      batch.forEach((p, i) => {
+        const o = outcomes[i];
+        if ('ok' in o) p.resolve(o.ok);
+        else p.reject(o.error);
+      });
+    }
+    this.queues.delete(studyName);
+  }
+}
+
+/** What the batch decided for one ask, before anything is written. */
+type Decision =
+  | { kind: 'replay'; stored: StoredAsk }
+  | { kind: 'same-as'; index: number }
+  | { kind: 'done'; reason: string }
+  | { kind: 'new'; trial: FrozenTrial }
+  | { kind: 'waiting'; row: TrialRow; trial: FrozenTrial }
+  | { kind: 'error'; error: unknown };
+
+async function askBatch(ctx: ServiceContext, studyName: string, inputs: readonly AskInput[]): Promise<Outcome[]> {
+  return inTransaction(ctx, async (trx) => {
+    const keys = [...new Set(inputs.map((i) => i.requestId).filter((k): k is string => k !== undefined))];
+    // Request keys before the study lock: the order single asks (and enqueue) use, so the two never deadlock.
+    await lockRequestKeys(trx, 'Ask', keys);
+    const study = await lockStudyByName(trx, studyName);
+    if (!study) return inputs.map(() => ({ error: new NotFoundError('study', studyName) }));
+    const stored = (await findRequestResponses(trx, 'Ask', keys)) as Map<string, StoredAsk>;
+
+    const entry = ctx.cache.entryFor(study);
+    let counts: ReturnType<StudyCacheEntry['countByState']> | null = null;
+    const now = ctx.now();
+    let studyDone: string | null = study.state === 'DONE' ? doneReason(study) : null;
+    let markDone: string | null = null;
+    let waiting: TrialRow[] | null = null;
+    let nextNumber = study.next_trial_number;
+    // The study as this batch's samplers see it: the cache plus the trials taken so far in this batch.
+    let trials: FrozenTrial[] | null = null;
+    const decisions: Decision[] = [];
+    const firstByKey = new Map<string, number>();
+    let started = 0;
+
+    for (const [index, input] of inputs.entries()) {
+      const key = input.requestId;
+      if (key !== undefined && firstByKey.has(key)) {
+        decisions.push({ kind: 'same-as', index: firstByKey.get(key)! });
+        continue;
+      }
+      if (key !== undefined) firstByKey.set(key, index);
+      const previous = key !== undefined ? stored.get(key) : undefined;
+      if (previous) {
+        decisions.push(previous.studyId === study.id ? { kind: 'replay', stored: previous } : { kind: 'error', error: requestIdReused('study') });
+        continue;
+      }
+      if (studyDone !== null) {
+        decisions.push({ kind: 'done', reason: studyDone });
+        continue;
+      }
+      if (counts === null) {
+        await entry.refresh(trx);
+        counts = entry.countByState();
+        trials = entry.trialList().slice();
+      }
+      if (study.max_trials !== null) {
+        const used = counts.RUNNING + counts.COMPLETE + counts.PRUNED + started;
+        if (used >= study.max_trials) {
+          const reason = `the study reached its budget of ${study.max_trials} trials`;
+          // Done for good only once nothing is running: a running trial that fails gives its slot back.
+          if (counts.RUNNING + started === 0) {
+            markDone = reason;
+            studyDone = reason;
+          }
+          decisions.push({ kind: 'done', reason });
+          continue;
+        }
+      }
+      if (waiting === null) waiting = counts.WAITING > 0 ? await lockWaitingTrials(trx, study.id, inputs.length) : [];
+      const waitingRow = waiting.shift();
+      const fresh: FrozenTrial = waitingRow
+        ? { ...frozenTrialOf(waitingRow, EMPTY_VALUES), state: 'RUNNING', startedAt: now }
+        : {
+            id: 0,
+            number: nextNumber,
+            state: 'RUNNING',
+            params: {},
+            internalParams: {},
+            distributions: {},
+            values: null,
+            intermediateValues: EMPTY_VALUES,
+            constraints: null,
+            userAttrs: {},
+            systemAttrs: {},
+            startedAt: now,
+            completedAt: null,
+          };
+      const list = withTrial(trials!, fresh);
+      let trial: FrozenTrial;
+      try {
+        trial = sampleNewTrial(entry, fresh, input.searchSpace, studyViewOf(entry.base, list));
+      } catch (error) {
+        if (waitingRow) waiting.unshift(waitingRow);
+        if (error instanceof SamplerExhausted) {
+          markDone = error.reason;
+          studyDone = error.reason;
+          decisions.push({ kind: 'done', reason: error.reason });
+        } else {
+          decisions.push({ kind: 'error', error });
+        }
+        continue;
+      }
+      trials = withTrial(trials!, trial);
+      started++;
+      if (waitingRow) decisions.push({ kind: 'waiting', row: waitingRow, trial });
+      else {
+        nextNumber++;
+        decisions.push({ kind: 'new', trial });
+      }
+    }
+
+    return writeDecisions(trx, study, inputs, decisions, { now, markDone, newCount: nextNumber - study.next_trial_number });
+  });
+}
+
+async function writeDecisions(
+  trx: Tx,
+  study: StudyRow,
+  inputs: readonly AskInput[],
+  decisions: readonly Decision[],
+  { now, markDone, newCount }: { now: Date; markDone: string | null; newCount: number },
+): Promise<Outcome[]> {
+  const columnsOf = (trial: FrozenTrial, input: AskInput) => ({
+    state: 'RUNNING' as const,
+    params: storedParamsOf(trial),
+    system_attrs: JSON.stringify(trial.systemAttrs),
+    worker_id: input.workerId ?? null,
+    started_at: now.toISOString(),
+    last_heartbeat_at: now.toISOString(),
+  });
+  const newRows: NewTrialRow[] = [];
+  decisions.forEach((d, i) => {
+    if (d.kind === 'new')
+      newRows.push({ ...columnsOf(d.trial, inputs[i]), study_id: study.id, number: d.trial.number, user_attrs: '{}', created_at: now.toISOString() });
+  });
+  const inserted = await insertTrials(trx, newRows);
+  if (newCount > 0) await takeTrialNumbers(trx, study.id, newCount);
+  if (markDone !== null) await markStudyDone(trx, study.id, markDone);
+
+  const outcomes: Outcome[] = [];
+  const responses: Array<{ key: string; response: StoredAsk }> = [];
+  let next = 0;
+  for (const [i, d] of decisions.entries()) {
+    const key = inputs[i].requestId;
+    let outcome: Outcome;
+    let response: StoredAsk | undefined;
+    switch (d.kind) {
+      case 'same-as':
+        outcome = outcomes[d.index];
+        break;
+      case 'replay':
+        outcome = { ok: await replay(trx, study, d.stored) };
+        break;
+      case 'error':
+        outcome = { error: d.error };
+        break;
+      case 'done':
+        outcome = { ok: { kind: 'done', reason: d.reason } };
+        response = { done: d.reason, studyId: study.id };
+        break;
+      case 'new': {
+        const row = inserted[next++];
+        outcome = { ok: { kind: 'trial', trial: trialRecordOf(row, EMPTY_VALUES, study.name) } };
+        response = { trialId: row.id, studyId: study.id };
+        break;
+      }
+      case 'waiting': {
+        const row = await updateTrial(trx, d.row.id, columnsOf(d.trial, inputs[i]));
+        outcome = { ok: { kind: 'trial', trial: trialRecordOf(row, EMPTY_VALUES, study.name) } };
+        response = { trialId: row.id, studyId: study.id };
+        break;
+      }
+    }
+    outcomes.push(outcome);
+    if (response && key !== undefined) responses.push({ key, response });
+  }
+  await saveRequestResponses(trx, 'Ask', responses);
+  return outcomes;
+}
+
+async function replay(trx: Tx, study: StudyRow, stored: StoredAsk): Promise<AskResult> {
+  if ('done' in stored) return { kind: 'done', reason: stored.done };
+  const row = await findTrialById(trx, stored.trialId);
+  if (!row) throw new NotFoundError('trial', String(stored.trialId));
+  return { kind: 'trial', trial: trialRecordFromFrozen(frozenTrialOf(row, EMPTY_VALUES), row, study.name) };
+}
+
+/** `list` (number order) with `trial` in place of the trial of the same number, or inserted. Copies. */
+function withTrial(list: readonly FrozenTrial[], trial: FrozenTrial): FrozenTrial[] {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid].number < trial.number) lo = mid + 1;
+    else hi = mid;
+  }
+  const next = list.slice();
+  if (lo < list.length && list[lo].number === trial.number) next[lo] = trial;
+  else next.splice(lo, 0, trial);
+  return next;
+}
