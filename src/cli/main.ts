@@ -6,7 +6,8 @@ import { packageVersion } from './package-version.js';
 const program = new Command('hpo')
   .description('Hyperparameter optimisation as a gRPC service')
   .version(packageVersion())
-  .showHelpAfterError();
+  // A usage error stays one line (plus a hint), as every hpo error: the full help would bury it.
+  .showHelpAfterError('(add --help for usage)');
 
 registerCommands(program);
 
