@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
 import { DEFAULT_DATA_DIR } from '../config.js';
+import { HpoError } from '../core/errors.js';
 import { LOG_LEVELS } from '../logging.js';
 
 /**
@@ -22,6 +23,14 @@ export function addLoggingOptions(command: Command): Command {
         'pretty',
       ]),
     );
+}
+
+/**
+ * What a fatal log line carries: an HpoError (a refused setting, a store in use) is the user's to fix and is
+ * shown by its message alone; anything else is a bug or an outage and keeps its stack.
+ */
+export function fatalFields(error: unknown): Record<string, unknown> {
+  return error instanceof HpoError ? { reason: error.message } : { err: error };
 }
 
 /** Runs a command body; a ConfigError or start-up failure ends the process with a message, not a stack. */

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { type DatabaseFlags, type LoggingFlags, resolveDatabaseConfig, resolveLoggingConfig } from '../../config.js';
 import { createLogger } from '../../logging.js';
-import { addDatabaseOptions, addLoggingOptions, exitOnError } from '../options.js';
+import { addDatabaseOptions, addLoggingOptions, exitOnError, fatalFields } from '../options.js';
 import { describeStore, openMigratedStore } from '../open-store.js';
 
 export function registerMigrateCommand(program: Command): void {
@@ -23,7 +23,7 @@ export function registerMigrateCommand(program: Command): void {
       await opened.close();
       log.info(describeStore(database), 'schema is up to date');
     } catch (error) {
-      exitOnError(error, (e) => log.fatal({ err: e }, 'migration failed'));
+      exitOnError(error, (e) => log.fatal(fatalFields(e), 'migration failed'));
     }
   });
 }

@@ -7,7 +7,7 @@ import { startGrpcServer } from '../../server/grpc-server.js';
 import { DEFAULT_LIMITS } from '../../server/limits.js';
 import { createServerSecurity } from '../../server/security.js';
 import { createHpoService } from '../../service/create-hpo-service.js';
-import { addDatabaseOptions, addLoggingOptions, exitOnError } from '../options.js';
+import { addDatabaseOptions, addLoggingOptions, exitOnError, fatalFields } from '../options.js';
 import { describeStore, openMigratedStore } from '../open-store.js';
 import { packageVersion } from '../package-version.js';
 
@@ -39,7 +39,7 @@ export function registerServeCommand(program: Command): void {
     try {
       await serve(config, logger);
     } catch (error) {
-      exitOnError(error, (e) => logger.fatal({ err: e }, 'could not start'));
+      exitOnError(error, (e) => logger.fatal(fatalFields(e), 'could not start'));
     }
   });
 }
