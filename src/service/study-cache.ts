@@ -144,17 +144,34 @@ function binarySearchByNumber(list: readonly FrozenTrial[], number: number): { f
   return { found: lo < list.length && list[lo].number === number, index: lo };
 }
 
-/** Per-study cache entries of this process, keyed by study id (a re-created study gets a new id). */
+/**
+ * Per-study cache entries of this process, keyed by study id (a re-created study gets a new id). The least
+ * recently used entries beyond `maxEntries` are dropped; a dropped study is read in full on its next use.
+ */
 export class StudyCache {
   private readonly entries = new Map<number, StudyCacheEntry>();
 
+  constructor(private readonly maxEntries = 256) {}
+
   entryFor(study: StudyRow): StudyCacheEntry {
     let entry = this.entries.get(study.id);
-    if (!entry) {
+    if (entry) {
+      // Map order is insertion order: re-inserting marks the entry most recently used.
+      this.entries.delete(study.id);
+    } else {
       entry = new StudyCacheEntry(study);
-      this.entries.set(study.id, entry);
+    }
+    this.entries.set(study.id, entry);
+    while (this.entries.size > this.maxEntries) {
+      const oldest = this.entries.keys().next().value as number;
+      this.entries.delete(oldest);
     }
     return entry;
+  }
+
+  /** How many studies are cached. */
+  get size(): number {
+    return this.entries.size;
   }
 
   forget(studyId: number): void {

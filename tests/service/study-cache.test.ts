@@ -1,4 +1,6 @@
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { StudyCache } from '../../src/service/study-cache.js';
+import type { StudyRow } from '../../src/storage/database.js';
 import { askTrial, uniqueName, useServiceFixture, X_SPACE } from '../support/service-fixture.js';
 import { describeStores } from '../support/test-database.js';
 
@@ -35,5 +37,36 @@ describeStores('per-study cache across service instances', (stores) => {
     for (let i = 0; i < 6; i++) seen.push((await askTrial(i % 2 ? other : f.service, name, X_SPACE)).params.x);
     expect(seen.slice().sort()).toEqual([1, 2, 3, 4, 5, 6]);
     expect((await other.ask({ studyName: name, searchSpace: X_SPACE })).kind).toBe('done');
+  });
+});
+
+describe('StudyCache', () => {
+  const row = (id: number): StudyRow => ({
+    id,
+    name: `s${id}`,
+    directions: ['minimize'],
+    sampler: { kind: 'random' },
+    pruner: { kind: 'nop' },
+    seed: 1,
+    user_attrs: {},
+    system_attrs: {},
+    max_trials: null,
+    heartbeat_grace_seconds: 60,
+    max_retries: 0,
+    state: 'RUNNING',
+    next_trial_number: 0,
+    created_at: new Date(0),
+  });
+
+  it('keeps one entry (and one sampler) per study, and drops the least recently used beyond its size', () => {
+    const cache = new StudyCache(2);
+    const a = cache.entryFor(row(1));
+    expect(cache.entryFor(row(1))).toBe(a);
+    cache.entryFor(row(2));
+    cache.entryFor(row(1)); // 1 is now the most recently used
+    cache.entryFor(row(3)); // drops 2
+    expect(cache.size).toBe(2);
+    expect(cache.entryFor(row(1))).toBe(a);
+    expect(cache.entryFor(row(1)).sampler).toBe(a.sampler);
   });
 });
