@@ -38,9 +38,11 @@ export async function suggest(
     let trial: FrozenTrial = frozenTrialOf(row, entry.intermediateValues(row.id));
     const before = Object.keys(trial.distributions).length;
     const out: SuggestedParam[] = [];
+    // One view for the whole call (copying the study per parameter would cost O(params × trials)); the
+    // sampler gets the growing trial itself as its own argument.
+    const full = entry.studyViewWith(trial);
+    const view = entry.pruner.samplerView ? entry.pruner.samplerView(full, trial) : full;
     input.params.forEach((p, i) => {
-      const full = entry.studyViewWith(trial);
-      const view = entry.pruner.samplerView ? entry.pruner.samplerView(full, trial) : full;
       const x = suggestParam(entry.sampler, view, trial, p.name, p.distribution, `params[${i}]`);
       trial = withParam(trial, p.name, p.distribution, x);
       out.push({ name: p.name, distribution: p.distribution, value: trial.params[p.name], internal: x });

@@ -82,4 +82,12 @@ describeStores('report', (stores) => {
     const told = await f.service.tell({ trialId: trial.id, state: 'PRUNED' });
     expect(told.values).toEqual([0.75]);
   });
+
+  it('replays a retried report (same request id) even after the trial was told', async () => {
+    const trial = await running();
+    const first = await f.service.report({ trialId: trial.id, step: 0, value: 2, requestId: 'rep-1' });
+    await f.service.tell({ trialId: trial.id, state: 'COMPLETE', values: [2] });
+    await expect(f.service.report({ trialId: trial.id, step: 0, value: 2, requestId: 'rep-1' })).resolves.toEqual(first);
+    await expect(f.service.report({ trialId: trial.id, step: 0, value: 2 })).rejects.toMatchObject({ code: 'FAILED_PRECONDITION' });
+  });
 });
