@@ -59,7 +59,7 @@ export class SuccessiveHalvingPruner implements Pruner {
     }
     const { reductionFactor: eta, minEarlyStoppingRate, bootstrapCount } = this.config;
     const maximize = singleDirection(study.directions) === 'maximize';
-    const others = study.getTrials().filter((t) => t.number !== trial.number);
+    const all = study.getTrials();
 
     let rung = currentRung(trial);
     let reason = '';
@@ -74,8 +74,10 @@ export class SuccessiveHalvingPruner implements Pruner {
       }
       attrs[rungAttr(rung)] = value;
       const competing = [value];
-      for (const t of others) {
-        const v = t.systemAttrs[rungAttr(rung)];
+      const key = rungAttr(rung);
+      for (const t of all) {
+        if (t.number === trial.number) continue;
+        const v = t.systemAttrs[key];
         if (typeof v === 'number') competing.push(v);
       }
       if (competing.length <= bootstrapCount) {

@@ -3,9 +3,11 @@
  * several asynchronous workers, through the server's sampling flow and pruner contract. See bench/README.md.
  *
  *   npx tsx bench/pruning/main.ts [--samplers random,tpe] [--pruners none,median,asha,hyperband] [--seeds 20]
- *     [--budget 4000] [--workers 4] [--function hartmann6] [--jobs 2] [--section pruning] [--no-write]
+ *     [--budget 10000] [--workers 4] [--function hartmann6] [--jobs 2] [--section pruning] [--no-write]
+ *     [--runs runs.jsonl]   (every finished run is appended there, and runs already there are not run again)
  */
 import { fork } from 'node:child_process';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Pruner } from '../../src/core/pruner.js';
 import { findFunction } from '../quality/functions.js';
@@ -24,6 +26,7 @@ interface Flags {
   jobs: number;
   section: string;
   write: boolean;
+  runs?: string;
   lateBloom?: number;
   tauMax?: number;
 }
@@ -33,7 +36,7 @@ function parseFlags(argv: readonly string[]): Flags {
     samplers: ['random', 'tpe'],
     pruners: ['none', 'median', 'asha', 'hyperband'],
     seeds: 20,
-    budget: 4000,
+    budget: 10000,
     workers: 4,
     fn: 'hartmann6',
     jobs: 1,
@@ -54,6 +57,7 @@ function parseFlags(argv: readonly string[]): Flags {
     else if (key === '--late-bloom') flags.lateBloom = Number(next());
     else if (key === '--tau-max') flags.tauMax = Number(next());
     else if (key === '--no-write') flags.write = false;
+    else if (key === '--runs') flags.runs = next();
     else throw new Error(`unknown flag ${key}`);
   }
   for (const p of flags.pruners) if (!PRUNER_VARIANTS[p]) throw new Error(`unknown pruner "${p}"; known: ${Object.keys(PRUNER_VARIANTS).join(', ')}`);
@@ -82,41 +86,63 @@ const quantile = (xs: number[], q: number): number => {
 };
 const fmt = (x: number, digits = 3): string => (Number.isFinite(x) ? x.toFixed(digits) : x > 0 ? '—' : '-∞');
 
-async function runAll(tasks: PruningTask[], flags: Flags): Promise<PruningRun[]> {
-  if (flags.jobs <= 1) return tasks.map((t) => runPruning(t, modelOf(flags), prunerOf(t.pruner)));
+async function runAll(tasks: PruningTask[], flags: Flags, done: (run: PruningRun) => void): Promise<void> {
+  if (flags.jobs <= 1) {
+    for (const t of tasks) done(runPruning(t, modelOf(flags), prunerOf(t.pruner)));
+    return;
+  }
   const chunks: PruningTask[][] = Array.from({ length: flags.jobs }, () => []);
   tasks.forEach((t, i) => chunks[i % flags.jobs].push(t));
   const self = fileURLToPath(import.meta.url);
-  const parts = await Promise.all(
+  await Promise.all(
     chunks.map(
       (chunk) =>
-        new Promise<PruningRun[]>((resolve, reject) => {
+        new Promise<void>((resolve, reject) => {
           const child = fork(self, ['--worker'], { execArgv: process.execArgv });
-          child.once('message', (m) => resolve(m as PruningRun[]));
+          child.on('message', (m) => (m === 'done' ? resolve() : done(m as PruningRun)));
           child.once('error', reject);
+          child.once('exit', () => resolve());
           child.send({ tasks: chunk, fn: flags.fn, lateBloom: flags.lateBloom, tauMax: flags.tauMax });
         }),
     ),
   );
-  return parts.flat();
 }
+
+const keyOf = (t: PruningTask): string => `${t.sampler}|${t.pruner}|${t.seed}|${t.budget}|${t.workers}`;
 
 async function main(): Promise<void> {
   if (process.argv.includes('--worker')) {
     process.once('message', (m: { tasks: PruningTask[]; fn: string; lateBloom?: number; tauMax?: number }) => {
       const model = modelOf(m);
-      const runs = m.tasks.map((t) => runPruning(t, model, prunerOf(t.pruner)));
-      process.send!(runs, () => process.exit(0));
+      for (const t of m.tasks) process.send!(runPruning(t, model, prunerOf(t.pruner)));
+      process.send!('done', () => process.exit(0));
     });
     return;
   }
   const flags = parseFlags(process.argv.slice(2));
   const tasks: PruningTask[] = [];
-  for (const sampler of flags.samplers)
-    for (const pruner of flags.pruners)
-      for (let seed = 0; seed < flags.seeds; seed++) tasks.push({ sampler, pruner, seed, budget: flags.budget, workers: flags.workers });
+  // Seeds outermost, so an interrupted run (resumed with --runs) has every row at the same number of seeds.
+  for (let seed = 0; seed < flags.seeds; seed++)
+    for (const sampler of flags.samplers)
+      for (const pruner of flags.pruners) tasks.push({ sampler, pruner, seed, budget: flags.budget, workers: flags.workers });
   const t0 = performance.now();
-  const runs = await runAll(tasks, flags);
+  const runs: PruningRun[] = [];
+  if (flags.runs && existsSync(flags.runs)) {
+    const wanted = new Set(tasks.map(keyOf));
+    for (const line of readFileSync(flags.runs, 'utf8').split('\n')) {
+      if (!line.trim()) continue;
+      const run = JSON.parse(line, (_k, v) => (v === 'Infinity' ? Infinity : v)) as PruningRun;
+      if (wanted.delete(keyOf(run))) runs.push(run);
+    }
+  }
+  const have = new Set(runs.map(keyOf));
+  const todo = tasks.filter((t) => !have.has(keyOf(t)));
+  console.error(`${runs.length} runs loaded, ${todo.length} to run`);
+  await runAll(todo, flags, (run) => {
+    runs.push(run);
+    if (flags.runs) appendFileSync(flags.runs, `${JSON.stringify(run)}\n`);
+    console.error(`${runs.length}/${tasks.length} ${run.sampler} ${run.pruner} seed ${run.seed}: ${run.seconds.toFixed(1)} s`);
+  });
   const model = modelOf(flags);
 
   const lines: string[] = [];
