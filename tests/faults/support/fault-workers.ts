@@ -19,6 +19,8 @@ export interface WorkerRunOptions {
   readonly retry?: RetryOptions;
   /** Called after each acknowledged tell (the test decides when to inject its fault). */
   readonly onTell?: (tell: AcknowledgedTell) => void;
+  /** Called each time the SDK is about to retry a failed call (proof that a fault was met and ridden out). */
+  readonly onRetry?: (code: string) => void;
 }
 
 /** Channel options that spread calls over every address of an `ipv4:` target and skip dead ones. */
@@ -43,6 +45,9 @@ export async function runWorker(options: WorkerRunOptions): Promise<Acknowledged
     workerId: options.workerId,
     retry: options.retry,
     channelOptions: options.target.startsWith('ipv4:') ? ROUND_ROBIN : undefined,
+    retryEnvironment: options.onRetry
+      ? { random: Math.random, sleep: (ms: number) => sleep(ms), onRetry: ({ error }) => options.onRetry!(error.code) }
+      : undefined,
   });
   const told: AcknowledgedTell[] = [];
   try {
