@@ -100,7 +100,14 @@ export class TrialNotFound extends NotFound {}
  * ```
  */
 export class InvalidArgument extends HpoClientError {
-  /** The offending request field as the server named it (its `hpo-field` trailer), e.g. `values[0]`; '' when unknown. */
+  /**
+   * The offending request field as the server named it (its `hpo-field` trailer), e.g. `values[0]`; '' when unknown.
+   *
+   * @example
+   * ```ts
+   * catch (e) { if (e instanceof InvalidArgument) console.error(`bad ${e.field}: ${e.message}`); }
+   * ```
+   */
   get field(): string {
     return String(this.metadata.get('hpo-field')[0] ?? '');
   }

@@ -15,6 +15,7 @@ export function heartbeatIntervalMs(heartbeatGraceSeconds: number): number {
 }
 
 /**
+ * @internal
  * Beats for one running trial until stopped. A beat that fails transiently is simply tried again next time; a beat
  * the server refuses (the trial is finished or gone), or one made after the client was closed, stops the loop,
  * since nothing can revive the lease.

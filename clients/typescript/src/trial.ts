@@ -30,7 +30,7 @@ export interface NumberSuggestOptions {
   readonly step?: number;
 }
 
-/** What a Trial needs from its study; kept small so tests can see what a trial does on the wire. */
+/** @internal What a Trial needs from its study; kept small so tests can see what a trial does on the wire. */
 export interface TrialBinding {
   readonly transport: Transport;
   readonly workerId: string;
