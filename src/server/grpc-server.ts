@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import { HpoServiceService } from '../generated/hpo/v1/hpo_service.js';
 import type { HpoService } from '../service/hpo-service.js';
 import { createHpoServiceHandlers } from './hpo-service-handlers.js';
+import { withLinkedFileDescriptors } from './reflection-descriptors.js';
 import { decodeRequest } from './request-decoding.js';
 
 /** gRPC's own default; a study's trials page at 10,000 trials fits well below it. */
@@ -52,7 +53,7 @@ export interface RunningGrpcServer {
 /** The proto-loader view of the contract, for server reflection (ts-proto's output carries no descriptors). */
 export function loadReflectionPackageDefinition(): PackageDefinition {
   const healthRoot = join(dirname(healthProtoPath), '..', '..');
-  return loadSync(['hpo/v1/hpo_service.proto', 'health/v1/health.proto'], {
+  const definition = loadSync(['hpo/v1/hpo_service.proto', 'health/v1/health.proto'], {
     includeDirs: [PROTO_DIR, healthRoot],
     keepCase: true,
     longs: String,
@@ -60,6 +61,7 @@ export function loadReflectionPackageDefinition(): PackageDefinition {
     defaults: true,
     oneofs: true,
   });
+  return withLinkedFileDescriptors(definition);
 }
 
 /**

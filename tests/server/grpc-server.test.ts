@@ -1,3 +1,5 @@
+import { create, createFileRegistry, fromBinary } from '@bufbuild/protobuf';
+import { type FileDescriptorProto, FileDescriptorProtoSchema, FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
 import { status as Status } from '@grpc/grpc-js';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -7,7 +9,14 @@ import { Direction } from '../../src/generated/hpo/v1/study.js';
 import type { HpoService, StudyRecord } from '../../src/service/hpo-service.js';
 import { ERROR_FIELD_TRAILER } from '../../src/server/error-status.js';
 import { type RunningGrpcServer, startGrpcServer } from '../../src/server/grpc-server.js';
-import { checkHealth, connectHpo, listServicesByReflection, rejectionOf, watchHealthUntil } from '../support/grpc-client.js';
+import {
+  checkHealth,
+  connectHpo,
+  fileDescriptorsByReflection,
+  listServicesByReflection,
+  rejectionOf,
+  watchHealthUntil,
+} from '../support/grpc-client.js';
 
 /**
  * The server layer on its own, over a real gRPC connection: a small stand-in HpoService (this is not a
@@ -76,6 +85,28 @@ describe('startGrpcServer', () => {
     expect(await checkHealth(address, 'hpo.v1.HpoService')).toBe('SERVING');
     const services = await listServicesByReflection(address);
     expect(services).toEqual(expect.arrayContaining(['grpc.health.v1.Health', 'hpo.v1.HpoService']));
+  });
+
+  it('reflection hands out descriptors a client can link: every referenced type resolves through declared dependencies', async () => {
+    const { service } = standInService();
+    server = await startGrpcServer({ service, host: '127.0.0.1', port: 0, logger });
+    const bytes = await fileDescriptorsByReflection(`127.0.0.1:${server.port}`, 'hpo.v1.HpoService');
+    const byName = new Map(bytes.map((b) => fromBinary(FileDescriptorProtoSchema, b)).map((f) => [f.name, f]));
+    // Dependencies first, as a client assembling a descriptor set does.
+    const ordered: FileDescriptorProto[] = [];
+    const add = (name: string) => {
+      const file = byName.get(name);
+      if (!file || ordered.includes(file)) return;
+      file.dependency.forEach(add);
+      ordered.push(file);
+    };
+    [...byName.keys()].forEach(add);
+    // createFileRegistry links like protoc: a type from a file that is not a declared dependency fails.
+    const registry = createFileRegistry(create(FileDescriptorSetSchema, { file: ordered }));
+    const service_ = registry.getService('hpo.v1.HpoService');
+    expect(service_?.methods.map((m) => m.name)).toContain('Ask');
+    const attribute = registry.getMessage('hpo.v1.Attribute');
+    expect(attribute?.fields.find((f) => f.name === 'value')?.message?.typeName).toBe('google.protobuf.Value');
   });
 
   it('lets a call in flight finish on shutdown, reports NOT_SERVING meanwhile, and refuses new calls', async () => {

@@ -88,8 +88,8 @@ export function watchHealthUntil(address: string, until: string, onFirst: () => 
   });
 }
 
-/** The services listed by server reflection (grpc.reflection.v1). */
-export function listServicesByReflection(address: string): Promise<string[]> {
+/** Sends one server reflection (grpc.reflection.v1) request and resolves with its response. */
+export function askReflection(address: string, request: Record<string, unknown>): Promise<Record<string, any>> {
   const protoDir = join(import.meta.dirname, '..', '..', 'node_modules', '@grpc', 'reflection', 'build', 'proto');
   const definition = loadSync('grpc/reflection/v1/reflection.proto', { includeDirs: [protoDir], keepCase: true, oneofs: true });
   const pkg = loadPackageDefinition(definition) as unknown as {
@@ -100,12 +100,25 @@ export function listServicesByReflection(address: string): Promise<string[]> {
   };
   return new Promise((resolve, reject) => {
     const stream = client.ServerReflectionInfo();
-    stream.on('data', (response: { list_services_response?: { service: Array<{ name: string }> } }) => {
-      resolve((response.list_services_response?.service ?? []).map((s) => s.name).sort());
+    stream.on('data', (response: Record<string, any>) => {
+      resolve(response);
       stream.end();
       client.close();
     });
     stream.on('error', reject);
-    stream.write({ list_services: '' });
+    stream.write(request);
   });
+}
+
+/** The services listed by server reflection (grpc.reflection.v1). */
+export async function listServicesByReflection(address: string): Promise<string[]> {
+  const response = await askReflection(address, { list_services: '' });
+  return ((response.list_services_response?.service ?? []) as Array<{ name: string }>).map((s) => s.name).sort();
+}
+
+/** The file descriptors (serialized FileDescriptorProto) reflection returns for a symbol. */
+export async function fileDescriptorsByReflection(address: string, symbol: string): Promise<Buffer[]> {
+  const response = await askReflection(address, { file_containing_symbol: symbol });
+  if (response.error_response) throw new Error(String(response.error_response.error_message));
+  return response.file_descriptor_response.file_descriptor_proto as Buffer[];
 }
