@@ -107,7 +107,7 @@ export function maximizeAcquisition(
   const grad = new Float64Array(D);
   for (const start of starts) {
     let x = start;
-    if (hasNumeric) x = refineNumeric(acquisition, encoding, x, grad, options.maxIterations ?? 30);
+    if (hasNumeric) x = refineNumeric(acquisition, encoding, x, grad, options.maxIterations ?? 50);
     sweepCategories(acquisition, encoding, x);
     consider(x);
   }
