@@ -1,5 +1,5 @@
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { FailedPreconditionError } from '../core/errors.js';
 
 /**
@@ -25,6 +25,8 @@ function isRunning(pid: number): boolean {
 
 export function acquireDataDirLock(dataDir: string): DataDirLock {
   const path = `${resolve(dataDir)}.lock`;
+  // A fresh clone has no ./.hpo yet.
+  mkdirSync(dirname(path), { recursive: true });
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(path, 'wx');

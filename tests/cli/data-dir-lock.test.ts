@@ -11,7 +11,7 @@ describe('acquireDataDirLock', () => {
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('writes <dir>.lock with our pid and removes it on release', () => {
-    const dir = join(root, 'a');
+    const dir = join(root, 'fresh-clone', '.hpo', 'data');
     const lock = acquireDataDirLock(dir);
     expect(lock.path).toBe(`${dir}.lock`);
     expect(readFileSync(lock.path, 'utf8')).toBe(String(process.pid));
