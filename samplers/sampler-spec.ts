@@ -30,8 +30,10 @@ export interface TpeOptions {
   readonly localTopK?: number;
   /** Scale of the local step relative to their spread. */
   readonly localScale?: number;
-  /** Keep local-refinement trials out of l and g (they still set the incumbent). */
-  readonly localExcluded?: boolean;
+  /** How many local-refinement trials (the best) l and g see; -1 = all. They all set the incumbent. */
+  readonly localKept?: number;
+  /** Share of multivariate trials sampled by the univariate estimators instead. */
+  readonly univariateFraction?: number;
 }
 
 /** Gaussian-process options; unset fields take hpo's defaults (samplers/gp documents them). */

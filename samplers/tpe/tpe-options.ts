@@ -23,7 +23,8 @@ export interface ResolvedTpeOptions {
   readonly localFraction: number;
   readonly localTopK: number;
   readonly localScale: number;
-  readonly localExcluded: boolean;
+  readonly localKept: number;
+  readonly univariateFraction: number;
 }
 
 /**
@@ -43,15 +44,16 @@ export const TPE_DEFAULTS: ResolvedTpeOptions = {
   gamma: 'optuna',
   gammaFraction: 0.1,
   weights: 'optuna',
-  bandwidth: 'optuna',
+  bandwidth: 'spread',
   bandwidthFactor: 1,
   clipScale: 1,
-  marginalCandidates: 0,
+  marginalCandidates: 0.25,
   rankWeights: false,
-  localFraction: 0,
+  localFraction: 0.35,
   localTopK: 5,
   localScale: 1,
-  localExcluded: false,
+  localKept: -1,
+  univariateFraction: 0,
 };
 
 /** Optuna 4's TPESampler() defaults, for side-by-side runs (`tpe:preset=optuna` is not a knob; pass these). */
@@ -66,6 +68,9 @@ export const OPTUNA_TPE_OPTIONS: TpeOptions = {
   considerEndpoints: false,
   gamma: 'optuna',
   weights: 'optuna',
+  bandwidth: 'optuna',
+  marginalCandidates: 0,
+  localFraction: 0,
 };
 
 const FIELD = 'sampler.tpe';
@@ -110,7 +115,9 @@ export function resolveTpeOptions(options: TpeOptions): ResolvedTpeOptions {
     throw new InvalidArgumentError(`${FIELD}.local_fraction`, `must be in [0, 1], got ${o.localFraction}`);
   int(o.localTopK, 'local_top_k', 2, 1000);
   positive(o.localScale, 'local_scale');
-  bool(o.localExcluded, 'local_excluded');
+  int(o.localKept, 'local_kept', -1, 1_000_000);
+  if (!(o.univariateFraction >= 0 && o.univariateFraction <= 1))
+    throw new InvalidArgumentError(`${FIELD}.univariate_fraction`, `must be in [0, 1], got ${o.univariateFraction}`);
   if (o.group && !o.multivariate)
     throw new InvalidArgumentError(`${FIELD}.group`, 'group needs multivariate (it models each group jointly)');
   return o;

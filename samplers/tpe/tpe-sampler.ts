@@ -71,6 +71,9 @@ export class TpeSampler implements Sampler {
     const names = Object.keys(space);
     if (names.length === 0) return { params: {} };
     if (study.getTrials(FINISHED_FOR_MODEL).length < this.options.nStartupTrials) return { params: {} };
+    // A share of trials is left to the univariate estimators (sampleIndependent), which suit separable problems.
+    if (this.options.univariateFraction > 0 && createRng(study.seed, trial.number, 'tpe-mode').random() < this.options.univariateFraction)
+      return { params: {} };
     const groups =
       this.options.group ? groupDecomposition(study.getTrials(FINISHED_FOR_MODEL)).map((g) => pick(g, names)) : [space];
     const params: Record<string, number> = {};
@@ -118,7 +121,7 @@ export class TpeSampler implements Sampler {
     const rng = createRng(study.seed, trial.number, 'tpe', names.join('\u0000'));
     const local =
       multivariate && this.options.localFraction > 0 && study.directions.length === 1 && rng.random() < this.options.localFraction;
-    const modelled = this.options.localExcluded ? usable.filter((t) => t.systemAttrs[LOCAL_ATTR] !== true) : usable;
+    const modelled = this.options.localKept >= 0 ? keepBestLocal(usable, study.directions[0], this.options.localKept) : usable;
     const split = this.splitOnce(study, trial, pool, modelled, constraintsEnabled);
     const options: ParzenOptions = { ...this.parzen, multivariate: multivariate && names.length > 0 };
     const belowWeights =
@@ -162,6 +165,19 @@ function rankWeights(below: readonly FrozenTrial[], sign: number): Float64Array 
   const w = new Float64Array(n);
   order.forEach(({ i }, rank) => (w[i] = Math.log(n + 0.5) - Math.log(rank + 1)));
   return w;
+}
+
+/**
+ * The trials with only the `k` best local-refinement trials left in: the rest crowd the incumbent and would
+ * collapse the good set's spread (and with it TPE's exploration).
+ */
+function keepBestLocal(trials: readonly FrozenTrial[], direction: 'minimize' | 'maximize', k: number): FrozenTrial[] {
+  const sign = direction === 'minimize' ? 1 : -1;
+  const local = trials.filter((t) => t.systemAttrs[LOCAL_ATTR] === true);
+  if (local.length <= k) return trials as FrozenTrial[];
+  const value = (t: FrozenTrial) => (t.state === 'COMPLETE' && t.values && !Number.isNaN(t.values[0]) ? sign * t.values[0] : Infinity);
+  const kept = new Set(local.sort((a, b) => value(a) - value(b) || a.number - b.number).slice(0, k));
+  return trials.filter((t) => t.systemAttrs[LOCAL_ATTR] !== true || kept.has(t));
 }
 
 /** The k best (feasible) COMPLETE trials, best first. */
