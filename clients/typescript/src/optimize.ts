@@ -201,6 +201,7 @@ export async function runOptimize(
       if (trial.isFinished) return; // the objective told it itself
       switch (outcome.kind) {
         case 'aborted':
+          trial.interrupt(options.signal?.reason);
           await tell(trial, { state: WireTrialState.TRIAL_STATE_FAIL, values: [], failReason: `aborted: ${describe(options.signal?.reason)}` });
           return;
         case 'returned': {

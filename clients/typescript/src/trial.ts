@@ -57,8 +57,8 @@ export class Trial {
   readonly number: number;
   readonly studyName: string;
   /**
-   * Aborted when the trial is finished from outside the objective (optimize's signal fired): long objectives may
-   * pass it on (e.g. to fetch) or check it to stop early.
+   * Aborted when `optimize`'s signal fires (with its reason) or once the trial is told: long objectives may pass it
+   * on (e.g. to fetch) or check it between epochs to stop early.
    */
   readonly signal: AbortSignal;
 
@@ -286,7 +286,7 @@ export class Trial {
     });
     this.told = call.then(
       (r) => {
-        this.controller.abort(new Error(`trial ${this.number} finished`));
+        if (!this.controller.signal.aborted) this.controller.abort(new Error(`trial ${this.number} finished`));
         return trialFromWire(r.trial!);
       },
       (error: unknown) => {
@@ -300,6 +300,11 @@ export class Trial {
       },
     );
     return this.told;
+  }
+
+  /** @internal Fires `signal` now (optimize was aborted), so an objective that listens can stop before the tell lands. */
+  interrupt(reason: unknown): void {
+    this.controller.abort(reason);
   }
 
   /** @internal Stops heartbeats without telling (the process is giving the trial up). */

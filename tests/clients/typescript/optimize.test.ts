@@ -186,6 +186,7 @@ describeStores('study.optimize against a real server', (stores) => {
   it('on abort, tells running trials FAIL at once and leaves none RUNNING', async () => {
     const study = await client.createStudy({ name: 'abort', direction: 'minimize', sampler: { random: {} } });
     const controller = new AbortController();
+    const reasons: unknown[] = [];
     let started = 0;
     const result = await study.optimize(
       async (trial) => {
@@ -194,7 +195,10 @@ describeStores('study.optimize against a real server', (stores) => {
         // A long objective that never looks at the signal.
         for (let step = 0; step < 200; step++) {
           await sleep(20);
-          if (trial.isFinished) return 0;
+          if (trial.signal.aborted) {
+            reasons.push(trial.signal.reason);
+            return 0;
+          }
         }
         return 0;
       },
@@ -206,6 +210,9 @@ describeStores('study.optimize against a real server', (stores) => {
     expect(trials.filter((t) => t.state === 'RUNNING')).toEqual([]);
     expect(trials.every((t) => t.state === 'FAIL' && String(t.userAttrs.fail_reason).startsWith('aborted'))).toBe(true);
     expect(String(trials[0].userAttrs.fail_reason)).toContain('user pressed Ctrl-C');
+    // Each running objective saw its trial's signal fire with the abort's reason.
+    await sleep(100);
+    expect(reasons.map((r) => (r as Error).message)).toEqual(Array(trials.length).fill('user pressed Ctrl-C'));
   });
 
   it('starts no trial after timeoutMs, and lets the running one finish', async () => {
