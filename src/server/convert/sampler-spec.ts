@@ -3,6 +3,7 @@ import { InvalidArgumentError } from '../../core/errors.js';
 import {
   QmcSequence,
   type SamplerSpec as WireSamplerSpec,
+  TpeBandwidth,
   TpeGamma,
   type TpeSamplerOptions,
   TpeWeights,
@@ -22,6 +23,11 @@ const TPE_WEIGHTS = new Map<TpeWeights, TpeOptions['weights']>([
   [TpeWeights.TPE_WEIGHTS_UNSPECIFIED, undefined],
   [TpeWeights.TPE_WEIGHTS_OPTUNA, 'optuna'],
   [TpeWeights.TPE_WEIGHTS_UNIFORM, 'uniform'],
+]);
+const TPE_BANDWIDTHS = new Map<TpeBandwidth, TpeOptions['bandwidth']>([
+  [TpeBandwidth.TPE_BANDWIDTH_UNSPECIFIED, undefined],
+  [TpeBandwidth.TPE_BANDWIDTH_OPTUNA, 'optuna'],
+  [TpeBandwidth.TPE_BANDWIDTH_SPREAD, 'spread'],
 ]);
 const QMC_SEQUENCES = new Map<QmcSequence, 'sobol' | 'halton' | undefined>([
   [QmcSequence.QMC_SEQUENCE_UNSPECIFIED, undefined],
@@ -113,6 +119,12 @@ function tpeOptionsFromWire(o: TpeSamplerOptions, field: string): TpeOptions {
     gamma,
     gammaFraction,
     weights: enumFromWire(TPE_WEIGHTS, o.weights, `${field}.weights`),
+    bandwidth: enumFromWire(TPE_BANDWIDTHS, o.bandwidth, `${field}.bandwidth`),
+    bandwidthFactor: optionalFinite(o.bandwidthFactor, `${field}.bandwidth_factor`),
+    marginalCandidates: optionalFinite(o.marginalCandidates, `${field}.marginal_candidates`),
+    localFraction: optionalFinite(o.localFraction, `${field}.local_fraction`),
+    localTopK: o.localTopK,
+    localScale: optionalFinite(o.localScale, `${field}.local_scale`),
   });
 }
 
@@ -128,11 +140,17 @@ export function samplerSpecToWire(spec: SamplerSpec): WireSamplerSpec {
         },
       };
     case 'tpe': {
-      const { gamma, weights, ...rest } = spec.options;
+      // clipScale, rankWeights, localKept and univariateFraction are experiment-only knobs (samplers/tpe/README.md), not on the wire.
+      const { gamma, weights, bandwidth, clipScale: _c, rankWeights: _r, localKept: _k, univariateFraction: _u, ...rest } = spec.options;
       return {
         kind: {
           $case: 'tpe',
-          value: { ...rest, gamma: enumToWire(TPE_GAMMAS, gamma), weights: enumToWire(TPE_WEIGHTS, weights) },
+          value: {
+            ...rest,
+            gamma: enumToWire(TPE_GAMMAS, gamma),
+            weights: enumToWire(TPE_WEIGHTS, weights),
+            bandwidth: enumToWire(TPE_BANDWIDTHS, bandwidth),
+          },
         },
       };
     }

@@ -105,6 +105,49 @@ export function tpeWeightsToJSON(object: TpeWeights): string {
   }
 }
 
+/** How multivariate TPE sizes its kernels. */
+export enum TpeBandwidth {
+  /** TPE_BANDWIDTH_UNSPECIFIED - hpo's default (see samplers/tpe/README.md): the spread rule. */
+  TPE_BANDWIDTH_UNSPECIFIED = 0,
+  /** TPE_BANDWIDTH_OPTUNA - Optuna's: 0.2 · n^(-1/(d+4)) of the range, the same for every kernel. */
+  TPE_BANDWIDTH_OPTUNA = 1,
+  /** TPE_BANDWIDTH_SPREAD - Scott's rule on the weighted spread of the observations: kernels tighten as the good set concentrates. */
+  TPE_BANDWIDTH_SPREAD = 2,
+  UNRECOGNIZED = -1,
+}
+
+export function tpeBandwidthFromJSON(object: any): TpeBandwidth {
+  switch (object) {
+    case 0:
+    case "TPE_BANDWIDTH_UNSPECIFIED":
+      return TpeBandwidth.TPE_BANDWIDTH_UNSPECIFIED;
+    case 1:
+    case "TPE_BANDWIDTH_OPTUNA":
+      return TpeBandwidth.TPE_BANDWIDTH_OPTUNA;
+    case 2:
+    case "TPE_BANDWIDTH_SPREAD":
+      return TpeBandwidth.TPE_BANDWIDTH_SPREAD;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return TpeBandwidth.UNRECOGNIZED;
+  }
+}
+
+export function tpeBandwidthToJSON(object: TpeBandwidth): string {
+  switch (object) {
+    case TpeBandwidth.TPE_BANDWIDTH_UNSPECIFIED:
+      return "TPE_BANDWIDTH_UNSPECIFIED";
+    case TpeBandwidth.TPE_BANDWIDTH_OPTUNA:
+      return "TPE_BANDWIDTH_OPTUNA";
+    case TpeBandwidth.TPE_BANDWIDTH_SPREAD:
+      return "TPE_BANDWIDTH_SPREAD";
+    case TpeBandwidth.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** The low-discrepancy sequence a QMC sampler draws from. */
 export enum QmcSequence {
   /** QMC_SEQUENCE_UNSPECIFIED - Sobol. */
@@ -234,6 +277,26 @@ export interface TpeSamplerOptions {
     | undefined;
   /** How observations are weighted. */
   weights: TpeWeights;
+  /** Kernel width rule of multivariate TPE. */
+  bandwidth: TpeBandwidth;
+  /** Scale of the spread rule's kernel width (default 1.0). */
+  bandwidthFactor?:
+    | number
+    | undefined;
+  /** Fraction of candidates drawn from the product of the good estimator's marginals (default 0.25). */
+  marginalCandidates?:
+    | number
+    | undefined;
+  /** Share of trials whose candidates are drawn around the best trial so far (default 0.35; 0 turns it off). */
+  localFraction?:
+    | number
+    | undefined;
+  /** How many of the best trials set the width of a local-refinement step (default 5). */
+  localTopK?:
+    | number
+    | undefined;
+  /** Scale of a local-refinement step relative to the spread of those trials (default 1.0). */
+  localScale?: number | undefined;
 }
 
 /** Options of the Gaussian-process sampler. Unset fields take hpo's defaults. */
@@ -648,6 +711,12 @@ function createBaseTpeSamplerOptions(): TpeSamplerOptions {
     gamma: 0,
     gammaFraction: undefined,
     weights: 0,
+    bandwidth: 0,
+    bandwidthFactor: undefined,
+    marginalCandidates: undefined,
+    localFraction: undefined,
+    localTopK: undefined,
+    localScale: undefined,
   };
 }
 
@@ -688,6 +757,24 @@ export const TpeSamplerOptions: MessageFns<TpeSamplerOptions> = {
     }
     if (message.weights !== 0) {
       writer.uint32(96).int32(message.weights);
+    }
+    if (message.bandwidth !== 0) {
+      writer.uint32(104).int32(message.bandwidth);
+    }
+    if (message.bandwidthFactor !== undefined) {
+      writer.uint32(113).double(message.bandwidthFactor);
+    }
+    if (message.marginalCandidates !== undefined) {
+      writer.uint32(121).double(message.marginalCandidates);
+    }
+    if (message.localFraction !== undefined) {
+      writer.uint32(129).double(message.localFraction);
+    }
+    if (message.localTopK !== undefined) {
+      writer.uint32(136).uint32(message.localTopK);
+    }
+    if (message.localScale !== undefined) {
+      writer.uint32(145).double(message.localScale);
     }
     return writer;
   },
@@ -801,6 +888,54 @@ export const TpeSamplerOptions: MessageFns<TpeSamplerOptions> = {
             message.weights = reader.int32() as any;
             continue;
           }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.bandwidth = reader.int32() as any;
+            continue;
+          }
+          case 14: {
+            if (tag !== 113) {
+              break;
+            }
+
+            message.bandwidthFactor = reader.double();
+            continue;
+          }
+          case 15: {
+            if (tag !== 121) {
+              break;
+            }
+
+            message.marginalCandidates = reader.double();
+            continue;
+          }
+          case 16: {
+            if (tag !== 129) {
+              break;
+            }
+
+            message.localFraction = reader.double();
+            continue;
+          }
+          case 17: {
+            if (tag !== 136) {
+              break;
+            }
+
+            message.localTopK = reader.uint32();
+            continue;
+          }
+          case 18: {
+            if (tag !== 145) {
+              break;
+            }
+
+            message.localScale = reader.double();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -859,6 +994,32 @@ export const TpeSamplerOptions: MessageFns<TpeSamplerOptions> = {
         ? globalThis.Number(object.gamma_fraction)
         : undefined,
       weights: isSet(object.weights) ? tpeWeightsFromJSON(object.weights) : 0,
+      bandwidth: isSet(object.bandwidth) ? tpeBandwidthFromJSON(object.bandwidth) : 0,
+      bandwidthFactor: isSet(object.bandwidthFactor)
+        ? globalThis.Number(object.bandwidthFactor)
+        : isSet(object.bandwidth_factor)
+        ? globalThis.Number(object.bandwidth_factor)
+        : undefined,
+      marginalCandidates: isSet(object.marginalCandidates)
+        ? globalThis.Number(object.marginalCandidates)
+        : isSet(object.marginal_candidates)
+        ? globalThis.Number(object.marginal_candidates)
+        : undefined,
+      localFraction: isSet(object.localFraction)
+        ? globalThis.Number(object.localFraction)
+        : isSet(object.local_fraction)
+        ? globalThis.Number(object.local_fraction)
+        : undefined,
+      localTopK: isSet(object.localTopK)
+        ? globalThis.Number(object.localTopK)
+        : isSet(object.local_top_k)
+        ? globalThis.Number(object.local_top_k)
+        : undefined,
+      localScale: isSet(object.localScale)
+        ? globalThis.Number(object.localScale)
+        : isSet(object.local_scale)
+        ? globalThis.Number(object.local_scale)
+        : undefined,
     };
   },
 
@@ -900,6 +1061,24 @@ export const TpeSamplerOptions: MessageFns<TpeSamplerOptions> = {
     if (message.weights !== 0) {
       obj.weights = tpeWeightsToJSON(message.weights);
     }
+    if (message.bandwidth !== 0) {
+      obj.bandwidth = tpeBandwidthToJSON(message.bandwidth);
+    }
+    if (message.bandwidthFactor !== undefined) {
+      obj.bandwidthFactor = floatToJson(message.bandwidthFactor);
+    }
+    if (message.marginalCandidates !== undefined) {
+      obj.marginalCandidates = floatToJson(message.marginalCandidates);
+    }
+    if (message.localFraction !== undefined) {
+      obj.localFraction = floatToJson(message.localFraction);
+    }
+    if (message.localTopK !== undefined) {
+      obj.localTopK = Math.round(message.localTopK);
+    }
+    if (message.localScale !== undefined) {
+      obj.localScale = floatToJson(message.localScale);
+    }
     return obj;
   },
 
@@ -920,6 +1099,12 @@ export const TpeSamplerOptions: MessageFns<TpeSamplerOptions> = {
     message.gamma = object.gamma ?? 0;
     message.gammaFraction = object.gammaFraction ?? undefined;
     message.weights = object.weights ?? 0;
+    message.bandwidth = object.bandwidth ?? 0;
+    message.bandwidthFactor = object.bandwidthFactor ?? undefined;
+    message.marginalCandidates = object.marginalCandidates ?? undefined;
+    message.localFraction = object.localFraction ?? undefined;
+    message.localTopK = object.localTopK ?? undefined;
+    message.localScale = object.localScale ?? undefined;
     return message;
   },
 };
