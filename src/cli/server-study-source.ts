@@ -1,12 +1,16 @@
-import { connect, type HpoClient, Unavailable } from '@hpo/client';
+import { connect, type ConnectOptions, type HpoClient, Unavailable } from '@hpo/client';
 import type { StudySource } from './study-source.js';
 
 /**
  * The study source of a running server, through the SDK. Retries are few and short: a person is waiting, and an
  * unreachable server should say so within seconds.
  */
-export async function openServerStudySource(address: string): Promise<StudySource> {
+export async function openServerStudySource(
+  address: string,
+  security: Pick<ConnectOptions, 'tls' | 'metadata'> = {},
+): Promise<StudySource> {
   const client = await connect(address, {
+    ...security,
     deadlineMs: 15_000,
     retry: { maxAttempts: 3, initialDelayMs: 200, maxDelayMs: 1_000 },
     workerId: `hpo-cli:${process.pid}`,
