@@ -8,13 +8,15 @@ import type { PrunerSpec } from '../../pruners/pruner-spec.js';
 import { createSampler } from '../../samplers/create-sampler.js';
 import type { SamplerSpec } from '../../samplers/sampler-spec.js';
 import type { Database, StudyRow, TrialRow } from '../storage/database.js';
-import { readTrialChanges } from '../storage/trial-repository.js';
+import { type KnownVersions, readTrialChanges } from '../storage/trial-repository.js';
 import { frozenTrialOf } from './trial-record.js';
 
 const EMPTY_VALUES: ReadonlyMap<number, number> = new Map();
 
 interface CachedTrial {
   readonly revision: number;
+  /** The row's change marker (writing transaction id). */
+  readonly changeXid: bigint;
   readonly row: TrialRow;
   readonly trial: FrozenTrial;
 }
@@ -47,7 +49,7 @@ export class StudyCacheEntry {
    * earlier statement of the same transaction (e.g. the one that took the study lock).
    */
   async refresh(db: Kysely<Database> | Transaction<Database>, snapshotXmin?: bigint): Promise<void> {
-    const changes = await readTrialChanges(db, this.base.id, this.xmin, snapshotXmin);
+    const changes = await readTrialChanges(db, this.base.id, this.xmin, snapshotXmin, this.knownSince(this.xmin));
     let changed = false;
     const touched = new Set<number>();
     for (const v of changes.values) {
@@ -63,7 +65,12 @@ export class StudyCacheEntry {
     for (const row of changes.trials) {
       const cached = this.trials.get(row.id);
       if (cached && cached.revision >= row.revision) continue;
-      this.trials.set(row.id, { revision: row.revision, row, trial: frozenTrialOf(row, this.values.get(row.id) ?? EMPTY_VALUES) });
+      this.trials.set(row.id, {
+        revision: row.revision,
+        changeXid: BigInt(row.change_xid),
+        row,
+        trial: frozenTrialOf(row, this.values.get(row.id) ?? EMPTY_VALUES),
+      });
       touched.delete(row.id);
       changed = true;
     }
@@ -78,6 +85,20 @@ export class StudyCacheEntry {
       this.sorted = null;
       this.view = null;
     }
+  }
+
+  /** The cached rows a delta read from `xmin` would return again unchanged (see readTrialChanges). */
+  private knownSince(xmin: bigint | null): KnownVersions | undefined {
+    if (xmin === null) return undefined;
+    const ids: number[] = [];
+    const revisions: number[] = [];
+    for (const [id, c] of this.trials) {
+      if (c.changeXid >= xmin) {
+        ids.push(id);
+        revisions.push(c.revision);
+      }
+    }
+    return { ids, revisions };
   }
 
   /** Trials in number order. */

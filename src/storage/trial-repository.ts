@@ -154,6 +154,12 @@ export interface TrialChanges {
   readonly values: IntermediateValueRow[];
 }
 
+/** Trial versions a reader already holds (parallel arrays of ids and revisions). */
+export interface KnownVersions {
+  readonly ids: readonly number[];
+  readonly revisions: readonly number[];
+}
+
 /** The xmin of the current statement's snapshot, as a select-list expression. */
 export const snapshotXmin = sql<string>`pg_snapshot_xmin(pg_current_snapshot())::text`;
 
@@ -170,6 +176,7 @@ export async function readTrialChanges(
   studyId: number,
   sinceXmin: bigint | null,
   xmin?: bigint,
+  known?: KnownVersions,
 ): Promise<TrialChanges> {
   if (xmin === undefined) {
     const snap = await sql<{ xmin: string }>`select ${snapshotXmin} as xmin`.execute(db);
@@ -196,6 +203,14 @@ export async function readTrialChanges(
     )
     .where('t.study_id', '=', studyId);
   if (since !== null) q = q.where(sql<boolean>`t.change_xid >= ${since}::xid8`);
+  if (known && known.ids.length > 0) {
+    // Rows the reader already holds at this revision are skipped on the server: while some transaction in
+    // the cluster stays open, xmin lags and the same rows would otherwise come back on every read.
+    q = q.where(
+      sql<boolean>`not exists (select 1 from unnest(${`{${known.ids.join(',')}}`}::bigint[], ${`{${known.revisions.join(',')}}`}::int[]) as k(id, revision)
+        where k.id = t.id and k.revision = t.revision)`,
+    );
+  }
   const rows = await q.execute();
   const trials: TrialRow[] = [];
   const values: IntermediateValueRow[] = [];

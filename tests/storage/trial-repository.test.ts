@@ -76,4 +76,27 @@ describePostgres('readTrialChanges with concurrent writers', (stores) => {
       await store.close();
     }
   });
+
+  it('skips rows the reader already holds when an open transaction holds the snapshot xmin back', async () => {
+    const store = await stores.open();
+    try {
+      const studyId = await newStudy(store, 'lagging-xmin');
+      const otherStudy = await newStudy(store, 'elsewhere');
+      // A long transaction with an xid, writing somewhere else: it holds every snapshot's xmin at its id.
+      const open = await store.db.startTransaction().execute();
+      await insertTrial(open, trialRow(otherStudy, 0));
+      const t0 = await insertTrial(store.db, trialRow(studyId, 0));
+      const t1 = await insertTrial(store.db, trialRow(studyId, 1));
+      const first = await readTrialChanges(store.db, studyId, null);
+      await updateTrial(store.db, t0.id, { state: 'FAIL' });
+      const unfiltered = await readTrialChanges(store.db, studyId, first.xmin);
+      expect(unfiltered.trials.map((t) => t.number).sort()).toEqual([0, 1]);
+      const known = { ids: [t0.id, t1.id], revisions: [t0.revision, t1.revision] };
+      const filtered = await readTrialChanges(store.db, studyId, first.xmin, undefined, known);
+      expect(filtered.trials.map((t) => [t.number, t.state])).toEqual([[0, 'FAIL']]);
+      await open.rollback().execute();
+    } finally {
+      await store.close();
+    }
+  });
 });
