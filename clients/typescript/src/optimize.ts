@@ -141,9 +141,11 @@ export async function runOptimize(
     stopReason ??= reason;
   };
   const unregister = registerStop(() => stop('stopped'));
+  let onAbort: (() => void) | undefined;
   const abortPromise = new Promise<'aborted'>((resolve) => {
-    if (options.signal?.aborted) resolve('aborted');
-    options.signal?.addEventListener('abort', () => resolve('aborted'), { once: true });
+    onAbort = () => resolve('aborted');
+    if (options.signal?.aborted) onAbort();
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
   });
 
   const shouldStartAnother = (): boolean => {
@@ -189,14 +191,11 @@ export async function runOptimize(
   const runTrial = async (trial: Trial): Promise<void> => {
     running.add(trial);
     try {
+      const aborted = abortPromise.then(() => ({ kind: 'aborted' as const }));
       const outcome = await Promise.race([
-        Promise.resolve()
-          .then(() => objective(trial))
-          .then(
-            (value) => ({ kind: 'returned' as const, value }),
-            (error: unknown) => ({ kind: 'threw' as const, error }),
-          ),
-        abortPromise.then(() => ({ kind: 'aborted' as const })),
+        // An abort that came during ask: the objective is never started.
+        options.signal?.aborted ? aborted : runObjective(objective, trial),
+        aborted,
       ]);
       if (trial.isFinished) return; // the objective told it itself
       switch (outcome.kind) {
@@ -252,9 +251,22 @@ export async function runOptimize(
     await callbackChain;
   } finally {
     unregister();
+    if (onAbort) options.signal?.removeEventListener('abort', onAbort);
   }
   if (fatal) throw fatal.error;
   return { stoppedBy: stopReason ?? 'nTrials', doneReason, ...pick(counts) };
+}
+
+/** The objective's result or error, never a rejection (it may be abandoned on abort and must not go unhandled). */
+async function runObjective(
+  objective: Objective,
+  trial: Trial,
+): Promise<{ kind: 'returned'; value: number | readonly number[] } | { kind: 'threw'; error: unknown }> {
+  try {
+    return { kind: 'returned', value: await objective(trial) };
+  } catch (error) {
+    return { kind: 'threw', error };
+  }
 }
 
 function pick(c: { started: number; complete: number; pruned: number; failed: number; lost: number }) {
