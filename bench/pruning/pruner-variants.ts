@@ -62,6 +62,34 @@ export const PRUNER_VARIANTS: Readonly<Record<string, Variant>> = {
     make: withSamplerView(fromSpec(ASHA), (_p, study) => studyViewOf(study, study.getTrials().filter((t) => !stoppedBelow(2)(t)))),
     description: 'asha, the sampler not learning from trials stopped at rungs 0 and 1',
   },
+  'hyperband-asha-view': {
+    make: withSamplerView(fromSpec(HYPERBAND), (_p, study) =>
+      studyViewOf(study, study.getTrials().filter((t) => !stoppedBelow(1)(t))),
+    ),
+    description: 'hyperband, the sampler learning from every bracket, without trials stopped at their bracket’s first rung',
+  },
+  'hyperband-complete-only': {
+    make: withSamplerView(fromSpec(HYPERBAND), (_p, study) => studyViewOf(study, study.getTrials().filter((t) => t.state !== 'PRUNED'))),
+    description: 'hyperband, the sampler learning from complete (and running) trials of every bracket, no pruned ones',
+  },
+  'hyperband-late-pruned': {
+    make: withSamplerView(fromSpec(HYPERBAND), (_p, study) =>
+      studyViewOf(
+        study,
+        study.getTrials().filter((t) => t.state !== 'PRUNED' || [...t.intermediateValues.keys()].some((s) => s >= 9)),
+      ),
+    ),
+    description: 'hyperband, the sampler learning from every bracket, pruned trials only when stopped at step 9 or later',
+  },
+  'hyperband-global-rung0': {
+    make: withSamplerView(fromSpec(HYPERBAND), (_p, study) =>
+      studyViewOf(
+        study,
+        study.getTrials().filter((t) => t.state !== 'PRUNED' || [...t.intermediateValues.keys()].some((s) => s >= 3)),
+      ),
+    ),
+    description: 'hyperband, the sampler learning from every bracket, pruned trials only when stopped at step 3 or later',
+  },
   'asha-m4e3': {
     make: fromSpec({ kind: 'successiveHalving', options: { minResource: 4, reductionFactor: 3 } }),
     description: 'asha with min resource 4, η = 3 (rungs at 4, 12, 36)',
