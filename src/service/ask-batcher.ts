@@ -4,16 +4,9 @@ import { studyViewOf } from '../core/study.js';
 import { SamplerExhausted } from '../core/sampler.js';
 import type { FrozenTrial } from '../core/trial.js';
 import type { NewTrialRow, StudyRow, TrialRow } from '../storage/database.js';
-import {
-  findRequestResponses,
-  insertTrials,
-  lockRequestKeys,
-  lockWaitingTrials,
-  saveRequestResponses,
-  takeTrialNumbers,
-} from '../storage/batch-repository.js';
+import { findRequestResponses, insertAskedTrials, lockWaitingTrials, type RequestResponse } from '../storage/batch-repository.js';
 import { lockStudyByName, markStudyDone } from '../storage/study-repository.js';
-import { findTrialById, updateTrial } from '../storage/trial-repository.js';
+import { findTrialById, findTrialByNumber, updateTrial } from '../storage/trial-repository.js';
 import { doneReason, sampleNewTrial } from './ask.js';
 import type { AskResult } from './hpo-service.js';
 import { requestIdReused } from './idempotency.js';
@@ -37,7 +30,9 @@ interface PendingAsk {
 
 type Outcome = { ok: AskResult } | { error: unknown };
 
-type StoredAsk = { trialId: number; studyId: number } | { done: string; studyId: number };
+// A new trial is remembered by number (known before the insert, so the response is written by the same
+// statement); a WAITING trial handed out, by id; older rows may hold either.
+type StoredAsk = { trialId: number; studyId: number } | { number: number; studyId: number } | { done: string; studyId: number };
 
 const EMPTY_VALUES: ReadonlyMap<number, number> = new Map();
 
@@ -111,10 +106,10 @@ type Decision =
 async function askBatch(ctx: ServiceContext, studyName: string, inputs: readonly AskInput[]): Promise<Outcome[]> {
   return inTransaction(ctx, async (trx) => {
     const keys = [...new Set(inputs.map((i) => i.requestId).filter((k): k is string => k !== undefined))];
-    // Request keys before the study lock: the order single asks (and enqueue) use, so the two never deadlock.
-    await lockRequestKeys(trx, 'Ask', keys);
     const study = await lockStudyByName(trx, studyName);
     if (!study) return inputs.map(() => ({ error: new NotFoundError('study', studyName) }));
+    // Read after the study lock: a retry of an ask always targets the same study, so the lock already
+    // serialises it with its original (no request-key lock needed), and this read sees the original's answer.
     const stored = (await findRequestResponses(trx, 'Ask', keys)) as Map<string, StoredAsk>;
 
     const entry = ctx.cache.entryFor(study);
@@ -216,7 +211,7 @@ async function writeDecisions(
   study: StudyRow,
   inputs: readonly AskInput[],
   decisions: readonly Decision[],
-  { now, markDone, newCount }: { now: Date; markDone: string | null; newCount: number },
+  { now, markDone }: { now: Date; markDone: string | null; newCount: number },
 ): Promise<Outcome[]> {
   const columnsOf = (trial: FrozenTrial, input: AskInput) => ({
     state: 'RUNNING' as const,
@@ -227,59 +222,55 @@ async function writeDecisions(
     last_heartbeat_at: now.toISOString(),
   });
   const newRows: NewTrialRow[] = [];
+  const responses: RequestResponse[] = [];
   decisions.forEach((d, i) => {
-    if (d.kind === 'new')
+    const key = inputs[i].requestId;
+    if (d.kind === 'new') {
       newRows.push({ ...columnsOf(d.trial, inputs[i]), study_id: study.id, number: d.trial.number, user_attrs: '{}', created_at: now.toISOString() });
+      if (key !== undefined) responses.push({ key, response: { number: d.trial.number, studyId: study.id } });
+    } else if (d.kind === 'waiting') {
+      if (key !== undefined) responses.push({ key, response: { trialId: d.row.id, studyId: study.id } });
+    } else if (d.kind === 'done') {
+      if (key !== undefined) responses.push({ key, response: { done: d.reason, studyId: study.id } });
+    }
   });
-  const inserted = await insertTrials(trx, newRows);
-  if (newCount > 0) await takeTrialNumbers(trx, study.id, newCount);
+  // One statement: the new trials, the study's next number, and every request id of the batch.
+  const inserted = await insertAskedTrials(trx, study.id, newRows, responses);
   if (markDone !== null) await markStudyDone(trx, study.id, markDone);
 
   const outcomes: Outcome[] = [];
-  const responses: Array<{ key: string; response: StoredAsk }> = [];
   let next = 0;
-  for (const [i, d] of decisions.entries()) {
-    const key = inputs[i].requestId;
-    let outcome: Outcome;
-    let response: StoredAsk | undefined;
+  for (const d of decisions) {
     switch (d.kind) {
       case 'same-as':
-        outcome = outcomes[d.index];
+        outcomes.push(outcomes[d.index]);
         break;
       case 'replay':
-        outcome = { ok: await replay(trx, study, d.stored) };
+        outcomes.push({ ok: await replay(trx, study, d.stored) });
         break;
       case 'error':
-        outcome = { error: d.error };
+        outcomes.push({ error: d.error });
         break;
       case 'done':
-        outcome = { ok: { kind: 'done', reason: d.reason } };
-        response = { done: d.reason, studyId: study.id };
+        outcomes.push({ ok: { kind: 'done', reason: d.reason } });
         break;
-      case 'new': {
-        const row = inserted[next++];
-        outcome = { ok: { kind: 'trial', trial: trialRecordOf(row, EMPTY_VALUES, study.name) } };
-        response = { trialId: row.id, studyId: study.id };
+      case 'new':
+        outcomes.push({ ok: { kind: 'trial', trial: trialRecordOf(inserted[next++], EMPTY_VALUES, study.name) } });
         break;
-      }
       case 'waiting': {
-        const row = await updateTrial(trx, d.row.id, columnsOf(d.trial, inputs[i]));
-        outcome = { ok: { kind: 'trial', trial: trialRecordOf(row, EMPTY_VALUES, study.name) } };
-        response = { trialId: row.id, studyId: study.id };
+        const row = await updateTrial(trx, d.row.id, columnsOf(d.trial, inputs[decisions.indexOf(d)]));
+        outcomes.push({ ok: { kind: 'trial', trial: trialRecordOf(row, EMPTY_VALUES, study.name) } });
         break;
       }
     }
-    outcomes.push(outcome);
-    if (response && key !== undefined) responses.push({ key, response });
   }
-  await saveRequestResponses(trx, 'Ask', responses);
   return outcomes;
 }
 
 async function replay(trx: Tx, study: StudyRow, stored: StoredAsk): Promise<AskResult> {
   if ('done' in stored) return { kind: 'done', reason: stored.done };
-  const row = await findTrialById(trx, stored.trialId);
-  if (!row) throw new NotFoundError('trial', String(stored.trialId));
+  const row = 'number' in stored ? await findTrialByNumber(trx, study.id, stored.number) : await findTrialById(trx, stored.trialId);
+  if (!row) throw new NotFoundError('trial', JSON.stringify(stored));
   return { kind: 'trial', trial: trialRecordFromFrozen(frozenTrialOf(row, EMPTY_VALUES), row, study.name) };
 }
 

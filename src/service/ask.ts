@@ -6,7 +6,7 @@ import { SamplerExhausted } from '../core/sampler.js';
 import type { FrozenTrial } from '../core/trial.js';
 import type { StudyRow } from '../storage/database.js';
 import { lockStudyByName, markStudyDone, takeTrialNumber } from '../storage/study-repository.js';
-import { findTrialById, insertTrial, lockFirstWaitingTrial, updateTrial } from '../storage/trial-repository.js';
+import { findTrialById, findTrialByNumber, insertTrial, lockFirstWaitingTrial, updateTrial } from '../storage/trial-repository.js';
 import type { AskResult } from './hpo-service.js';
 import { recallResponse, rememberResponse, requestIdReused } from './idempotency.js';
 import { validateRequestId, validateSearchSpace, validateStudyName, validateWorkerId } from './limits.js';
@@ -122,7 +122,9 @@ export function doneReason(study: StudyRow): string {
 async function replayAsk(trx: Tx, study: StudyRow, stored: StoredAsk): Promise<AskResult> {
   if (stored.studyId !== study.id) throw requestIdReused('study');
   if ('done' in stored) return { kind: 'done', reason: stored.done };
-  const row = await findTrialById(trx, stored.trialId);
+  // The ask batcher remembers new trials by number (see ask-batcher.ts).
+  const byNumber = stored as unknown as { number?: number };
+  const row = byNumber.number !== undefined ? await findTrialByNumber(trx, study.id, byNumber.number) : await findTrialById(trx, stored.trialId);
   if (!row) throw new NotFoundError('trial', String(stored.trialId));
   return { kind: 'trial', trial: trialRecordFromFrozen(frozenTrialOf(row, EMPTY_VALUES), row, study.name) };
 }

@@ -12,7 +12,7 @@ import type { ServiceContext, ServiceLogger } from './service-context.js';
 import { StudyCache } from './study-cache.js';
 import { createStudy, deleteStudy, getStudy, listStudies, setStudyUserAttr } from './study-operations.js';
 import { suggest } from './suggest.js';
-import { tell } from './tell.js';
+import { TellBatcher } from './tell-batcher.js';
 import { getTrial, listTrials, setTrialUserAttr } from './trial-queries.js';
 
 export interface CreateHpoServiceOptions {
@@ -49,6 +49,8 @@ export function createHpoService(options: CreateHpoServiceOptions): HpoServiceIm
   };
   // Concurrent asks of one study share one transaction (see ask-batcher.ts).
   const asks = new AskBatcher(ctx);
+  // Concurrent tells share one transaction too (see tell-batcher.ts).
+  const tells = new TellBatcher(ctx);
   const ttl = options.requestIdTtlMs ?? 24 * 3600 * 1000;
   let reaping: Promise<unknown> | null = null;
   const runReaper = async (): Promise<number> => {
@@ -78,7 +80,7 @@ export function createHpoService(options: CreateHpoServiceOptions): HpoServiceIm
     ask: async (input) => asks.ask(input),
     suggest: (input) => suggest(ctx, input),
     report: (input) => report(ctx, input),
-    tell: (input) => tell(ctx, input),
+    tell: (input) => tells.tell(input),
     heartbeat: (input) => heartbeat(ctx, input),
     enqueueTrial: (input) => enqueueTrial(ctx, input),
     getTrial: (input) => getTrial(ctx, input),

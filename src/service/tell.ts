@@ -40,12 +40,19 @@ async function recordOf(trx: Tx, row: TrialRow, studyName: string): Promise<Tria
   return trialRecordOf(row, values, studyName);
 }
 
-/**
- * Tell: finishes a running trial as COMPLETE (one finite value per objective), PRUNED (values optional;
- * the last intermediate value for one objective) or FAIL. A finished trial is never changed again; a retry of
- * the same tell (same request id, or the same state and values) returns the stored trial unchanged.
- */
-export async function tell(ctx: ServiceContext, input: TellInput): Promise<TrialRecord> {
+/** A tell whose input passed validation (what tell and the tell batcher both start from). */
+export interface ValidTell {
+  readonly trialId: number;
+  readonly state: 'COMPLETE' | 'PRUNED' | 'FAIL';
+  readonly values: number[] | undefined;
+  readonly constraints: number[] | undefined;
+  readonly failReason: string | undefined;
+  readonly workerId: string | undefined;
+  readonly requestId: string | undefined;
+}
+
+/** Checks a tell's input (everything that needs no stored state); throws naming the field. */
+export function validateTell(input: TellInput): ValidTell {
   const trialId = validateTrialId(input.trialId);
   const state = input.state;
   if (state !== 'COMPLETE' && state !== 'PRUNED' && state !== 'FAIL')
@@ -66,6 +73,16 @@ export async function tell(ctx: ServiceContext, input: TellInput): Promise<Trial
   const workerId = validateWorkerId(input.workerId);
   const requestId = validateRequestId(input.requestId);
 
+  return { trialId, state, values, constraints, failReason, workerId, requestId };
+}
+
+/**
+ * Tell: finishes a running trial as COMPLETE (one finite value per objective), PRUNED (values optional;
+ * the last intermediate value for one objective) or FAIL. A finished trial is never changed again; a retry of
+ * the same tell (same request id, or the same state and values) returns the stored trial unchanged.
+ */
+export async function tell(ctx: ServiceContext, input: TellInput): Promise<TrialRecord> {
+  const { trialId, state, values, constraints, failReason, workerId, requestId } = validateTell(input);
   return inTransaction(ctx, async (trx) => {
     const stored = await recallResponse<{ trialId: number }>(trx, 'Tell', requestId);
     if (stored) {

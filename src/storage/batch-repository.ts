@@ -1,24 +1,14 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database, NewTrialRow, TrialRow } from './database.js';
+import { float8ArrayLiteral } from './float-array.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
 /*
- * Set-at-a-time versions of the single-row repository functions, for calls the service groups into one
- * transaction (several asks of one study): one statement and one round trip however many rows.
+ * Set-at-a-time statements for calls the service groups into one transaction (concurrent asks of one study,
+ * concurrent tells): one statement and one round trip however many rows, and writes that belong together
+ * (trials, the study's next number, request ids) in one statement through data-modifying CTEs.
  */
-
-/**
- * Locks every request key for the rest of the transaction, in one statement and in a fixed (hash) order, so
- * two transactions locking overlapping sets cannot deadlock. Same key as lockRequestKey.
- */
-export async function lockRequestKeys(db: Db, method: string, keys: readonly string[]): Promise<void> {
-  if (keys.length === 0) return;
-  const full = keys.map((k) => `${method}:${k}`);
-  await sql`select pg_advisory_xact_lock(h) from (
-      select distinct hashtextextended(k, 0) as h from unnest(${full}::text[]) as k order by 1
-    ) as keys`.execute(db);
-}
 
 /** Stored responses by key, for the keys that have one. */
 export async function findRequestResponses(db: Db, method: string, keys: readonly string[]): Promise<Map<string, unknown>> {
@@ -27,14 +17,6 @@ export async function findRequestResponses(db: Db, method: string, keys: readonl
   const rows = await db.selectFrom('request_ids').select(['key', 'response']).where('method', '=', method).where('key', 'in', keys).execute();
   for (const r of rows) found.set(r.key, r.response);
   return found;
-}
-
-export async function saveRequestResponses(db: Db, method: string, entries: ReadonlyArray<{ key: string; response: unknown }>): Promise<void> {
-  if (entries.length === 0) return;
-  await db
-    .insertInto('request_ids')
-    .values(entries.map((e) => ({ method, key: e.key, response: JSON.stringify(e.response) })))
-    .execute();
 }
 
 /** Up to `limit` WAITING trials of a study, lowest numbers first, locked. */
@@ -51,26 +33,139 @@ export async function lockWaitingTrials(db: Db, studyId: number, limit: number):
     .execute();
 }
 
-/** Inserts trials in one statement; returns the stored rows in the order given. */
-export async function insertTrials(db: Db, rows: readonly NewTrialRow[]): Promise<TrialRow[]> {
-  if (rows.length === 0) return [];
-  const stored = await db
-    .insertInto('trials')
-    .values([...rows])
-    .returningAll()
-    .returning(sql<string>`change_xid::text`.as('change_xid'))
-    .execute();
-  const byNumber = new Map(stored.map((r) => [r.number, r]));
+/** A request id's response to remember. */
+export interface RequestResponse {
+  readonly key: string;
+  readonly response: unknown;
+}
+
+/**
+ * In one statement: inserts new trials (numbers the caller took from `next_trial_number`, under the study lock),
+ * moves the study's next number past them, and remembers request ids. Returns the inserted rows in the order
+ * given. A request id already stored is left as it is (it can only be a retry racing on another study).
+ */
+export async function insertAskedTrials(
+  db: Db,
+  studyId: number,
+  rows: readonly NewTrialRow[],
+  responses: readonly RequestResponse[],
+): Promise<TrialRow[]> {
+  if (rows.length === 0) {
+    if (responses.length > 0)
+      await db
+        .insertInto('request_ids')
+        .values(responses.map((r) => ({ method: 'Ask', key: r.key, response: JSON.stringify(r.response) })))
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    return [];
+  }
+  let query = db.with('advance', (qb) =>
+    qb
+      .updateTable('studies')
+      .set({ next_trial_number: sql`next_trial_number + ${rows.length}::int` })
+      .where('id', '=', studyId)
+      .returning('id'),
+  );
+  if (responses.length > 0) {
+    query = query.with('remember', (qb) =>
+      qb
+        .insertInto('request_ids')
+        .values(responses.map((r) => ({ method: 'Ask', key: r.key, response: JSON.stringify(r.response) })))
+        .onConflict((oc) => oc.doNothing())
+        .returning('key'),
+    ) as unknown as typeof query;
+  }
+  const inserted = (await query
+    .with('inserted', (qb) => qb.insertInto('trials').values([...rows]).returningAll().returning(sql<string>`change_xid::text`.as('change_xid_text')))
+    .selectFrom('inserted')
+    .selectAll()
+    .execute()) as unknown as Array<TrialRow & { change_xid_text: string }>;
+  const byNumber = new Map(inserted.map(({ change_xid_text, ...r }) => [r.number, { ...r, change_xid: change_xid_text } as TrialRow]));
   return rows.map((r) => byNumber.get(r.number)!);
 }
 
-/** Takes `count` trial numbers at once (the caller holds the study lock); returns the first. */
-export async function takeTrialNumbers(db: Db, studyId: number, count: number): Promise<number> {
-  const row = await db
-    .updateTable('studies')
-    .set({ next_trial_number: sql`next_trial_number + ${count}::int` })
-    .where('id', '=', studyId)
-    .returning(sql<number>`next_trial_number - ${count}::int`.as('first'))
-    .executeTakeFirstOrThrow();
-  return row.first;
+/** A trial row with its study's name and directions, as the tell batch reads them. */
+export type TrialWithStudy = TrialRow & { readonly study_name: string; readonly study_directions: string[] };
+
+/** Trials with their studies, locked together in id order (so two batches cannot deadlock). */
+export async function lockTrialsWithStudies(db: Db, ids: readonly number[]): Promise<TrialWithStudy[]> {
+  if (ids.length === 0) return [];
+  const result = await sql<TrialWithStudy>`
+    select t.*, t.change_xid::text as change_xid, s.name as study_name, s.directions as study_directions
+      from trials t join studies s on s.id = t.study_id
+     where t.id = any(${[...ids]}::bigint[])
+     order by t.id
+       for update of t`.execute(db);
+  return result.rows;
+}
+
+/** The value at the highest step of each given trial that has one. */
+export async function readLastIntermediateValues(db: Db, trialIds: readonly number[]): Promise<Map<number, number>> {
+  const found = new Map<number, number>();
+  if (trialIds.length === 0) return found;
+  const rows = await sql<{ trial_id: number; value: number }>`
+    select distinct on (trial_id) trial_id, value from trial_intermediate_values
+     where trial_id = any(${[...trialIds]}::bigint[]) order by trial_id, step desc`.execute(db);
+  for (const r of rows.rows) found.set(Number(r.trial_id), Number(r.value));
+  return found;
+}
+
+/** How a tell finishes one trial. */
+export interface TrialFinish {
+  readonly kind: 'finish';
+  readonly id: number;
+  readonly number: number;
+  readonly state: 'COMPLETE' | 'PRUNED' | 'FAIL';
+  readonly values: readonly number[] | null;
+  /** PRUNED without values: the last intermediate value becomes the value (filled in before writing). */
+  readonly needsLastValue: boolean;
+  readonly constraints: readonly number[] | null;
+  /** ISO timestamp; also the last heartbeat. */
+  readonly completedAt: string;
+  /** New user attrs as JSON (a fail reason), or null to keep them. */
+  readonly userAttrs: string | null;
+}
+
+/** A finished trial's row with its intermediate values (step → value). */
+export interface FinishedRow {
+  readonly row: TrialRow;
+  readonly intermediateValues: Map<number, number>;
+}
+
+/**
+ * In one statement: finishes the trials, remembers the request ids, and returns the updated rows with their
+ * intermediate values (which the answer to a tell carries).
+ */
+export async function finishTrials(db: Db, finishes: readonly TrialFinish[], responses: readonly RequestResponse[]): Promise<FinishedRow[]> {
+  if (finishes.length === 0) return [];
+  const rows = finishes.map(
+    (f) =>
+      sql`(${f.id}::bigint, ${f.state}::text, ${float8ArrayLiteral(f.values)}::float8[], ${float8ArrayLiteral(f.constraints)}::float8[], ${f.completedAt}::timestamptz, ${f.userAttrs}::jsonb)`,
+  );
+  const remember =
+    responses.length === 0
+      ? sql``
+      : sql`, remembered as (
+          insert into request_ids (method, key, response)
+          values ${sql.join(responses.map((r) => sql`('Tell', ${r.key}, ${JSON.stringify(r.response)}::jsonb)`))}
+          on conflict do nothing returning key)`;
+  const result = await sql<TrialRow & { change_xid_text: string; iv: unknown }>`
+    with finished as (
+      update trials as t set
+        state = v.state, "values" = v.vals, constraints = v.cons,
+        completed_at = v.done_at, last_heartbeat_at = v.done_at, user_attrs = coalesce(v.attrs, t.user_attrs)
+      from (values ${sql.join(rows)}) as v(id, state, vals, cons, done_at, attrs)
+      where t.id = v.id
+      returning t.*, t.change_xid::text as change_xid_text,
+        (select coalesce(json_agg(json_build_array(iv.step, iv.value::text) order by iv.step), '[]'::json)
+           from trial_intermediate_values iv where iv.trial_id = t.id) as iv
+    )${remember}
+    select * from finished`.execute(db);
+  return result.rows.map(({ change_xid_text, iv, ...row }) => {
+    const pairs = (typeof iv === 'string' ? JSON.parse(iv) : iv) as Array<[number | string, string]>;
+    return {
+      row: { ...row, change_xid: change_xid_text } as TrialRow,
+      intermediateValues: new Map(pairs.map(([step, value]) => [Number(step), Number(value)])),
+    };
+  });
 }
