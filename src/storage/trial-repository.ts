@@ -351,3 +351,24 @@ export async function updateTrialWithValues(
   for (let i = 0; i < iv_steps.length; i++) values.set(iv_steps[i], iv_values[i]);
   return { row: row as TrialRow, values };
 }
+
+/**
+ * Renews the lease of a RUNNING trial held by `workerId` (or by nobody, or any worker when undefined) in one
+ * statement; returns the study's grace period, or undefined when the trial is not in that state (the caller
+ * then finds out why under a lock).
+ */
+export async function renewLease(
+  db: Db,
+  trialId: number,
+  workerId: string | undefined,
+  at: string,
+): Promise<{ graceSeconds: number } | undefined> {
+  const workerOk = workerId === undefined ? sql`true` : sql`(t.worker_id is null or t.worker_id = ${workerId})`;
+  const result = await sql<{ grace: number }>`
+    update trials as t set last_heartbeat_at = ${at}::timestamptz
+    from studies as s
+    where t.id = ${trialId} and s.id = t.study_id and t.state = 'RUNNING' and ${workerOk}
+    returning s.heartbeat_grace_seconds as grace`.execute(db);
+  const row = result.rows[0];
+  return row ? { graceSeconds: Number(row.grace) } : undefined;
+}
