@@ -1,11 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { QmcSequence, type SamplerSpec as WireSamplerSpec, TpeGamma, TpeWeights } from '../../../src/generated/hpo/v1/sampler.js';
+import {
+  QmcSequence,
+  type SamplerSpec as WireSamplerSpec,
+  TpeBandwidth,
+  TpeGamma,
+  TpeSamplerOptions,
+  TpeWeights,
+} from '../../../src/generated/hpo/v1/sampler.js';
 import { samplerSpecFromWire, samplerSpecToWire } from '../../../src/server/convert/sampler-spec.js';
 import { DEFAULT_SAMPLER_SPEC } from '../../../samplers/sampler-spec.js';
 import { fieldOf } from './field-of.js';
 
-const tpe = (options: Partial<Extract<WireSamplerSpec['kind'], { $case: 'tpe' }>['value']>): WireSamplerSpec => ({
-  kind: { $case: 'tpe', value: { gamma: TpeGamma.TPE_GAMMA_UNSPECIFIED, weights: TpeWeights.TPE_WEIGHTS_UNSPECIFIED, ...options } },
+// fromPartial fills every enum the test does not name with its UNSPECIFIED value, as a decoder would.
+const tpe = (options: Partial<TpeSamplerOptions>): WireSamplerSpec => ({
+  kind: { $case: 'tpe', value: TpeSamplerOptions.fromPartial(options) },
 });
 
 describe('samplerSpecFromWire', () => {
@@ -55,6 +63,27 @@ describe('samplerSpecFromWire', () => {
     });
     expect(samplerSpecFromWire(tpe({ nStartupTrials: 3 }), 'sampler')).toEqual({ kind: 'tpe', options: { nStartupTrials: 3 } });
     expect(samplerSpecFromWire(samplerSpecToWire(spec), 'sampler')).toEqual(spec);
+  });
+
+  it('carries the multivariate kernel and local-refinement options', () => {
+    const spec = samplerSpecFromWire(
+      tpe({
+        bandwidth: TpeBandwidth.TPE_BANDWIDTH_SPREAD,
+        bandwidthFactor: 0.8,
+        marginalCandidates: 0.5,
+        localFraction: 0,
+        localTopK: 3,
+        localScale: 2,
+      }),
+      'sampler',
+    );
+    expect(spec).toEqual({
+      kind: 'tpe',
+      options: { bandwidth: 'spread', bandwidthFactor: 0.8, marginalCandidates: 0.5, localFraction: 0, localTopK: 3, localScale: 2 },
+    });
+    expect(samplerSpecFromWire(samplerSpecToWire(spec), 'sampler')).toEqual(spec);
+    expect(fieldOf(() => samplerSpecFromWire(tpe({ bandwidth: 5 as TpeBandwidth }), 'sampler'))).toBe('sampler.tpe.bandwidth');
+    expect(fieldOf(() => samplerSpecFromWire(tpe({ localScale: Infinity }), 'sampler'))).toBe('sampler.tpe.local_scale');
   });
 
   it('checks gamma_fraction against gamma and unknown enum numbers', () => {
