@@ -52,15 +52,23 @@ export class StudyCacheEntry {
     const changes = await readTrialChanges(db, this.base.id, this.xmin, snapshotXmin, this.knownSince(this.xmin));
     let changed = false;
     const touched = new Set<number>();
+    // Copy on write (views handed out earlier keep their own maps), once per trial and refresh: copying and
+    // sorting per value made a first read of a trial with n reported steps O(n² log n) (10,000 steps: 16 s).
+    const grown = new Map<number, Map<number, number>>();
     for (const v of changes.values) {
       const step = Number(v.step);
       const existing = this.values.get(v.trial_id);
       if (existing?.has(step)) continue;
-      // Copy on write: views handed out earlier keep their own maps.
-      const next = new Map(existing ?? []);
+      let next = grown.get(v.trial_id);
+      if (next === undefined) {
+        next = new Map(existing ?? []);
+        grown.set(v.trial_id, next);
+      }
       next.set(step, v.value);
-      this.values.set(v.trial_id, sortByStep(next));
-      touched.add(v.trial_id);
+    }
+    for (const [id, next] of grown) {
+      this.values.set(id, sortByStep(next));
+      touched.add(id);
     }
     for (const row of changes.trials) {
       const cached = this.trials.get(row.id);
