@@ -34,12 +34,12 @@ export const GP_DEFAULTS = {
 
 /**
  * Candidates screened per ask when the user did not choose: Optuna's 2048 up to 100 training points, then
- * fewer in proportion to 1/n² (at least 256), so the screening's O(candidates × n²) cost stays flat as the
- * study grows; the local searches from the best candidates do the fine work either way.
+ * fewer in proportion to 1/n³ (at least 256: reached at 200 points), so the screening's O(candidates × n²)
+ * cost falls while the fit's share grows; the local searches from the best candidates do the fine work.
  */
 export function defaultCandidates(trainingPoints: number): number {
   if (trainingPoints <= 100) return 2048;
-  return Math.max(256, Math.round(2048 * (100 / trainingPoints) ** 2));
+  return Math.max(256, Math.round(2048 * (100 / trainingPoints) ** 3));
 }
 
 // Refit when the training set has grown by n / 25 points since the last fit (every ask below 50 points).
