@@ -67,6 +67,7 @@ async function runStore(kind: string): Promise<Row[]> {
   let location: StoreLocation;
   let serverArgs: string[];
   let cleanup: () => Promise<void>;
+  let commitCounter: (() => Promise<number>) | undefined;
   if (kind === 'postgres') {
     const dbName = `hpo_bench_${process.pid}`;
     await adminQuery(args['database-url']!, `create database ${dbName}`);
@@ -74,7 +75,18 @@ async function runStore(kind: string): Promise<Row[]> {
     u.pathname = `/${dbName}`;
     location = { url: u.toString() };
     serverArgs = ['--database-url', u.toString()];
-    cleanup = () => adminQuery(args['database-url']!, `drop database if exists ${dbName} with (force)`);
+    const stats = new pg.Client({ connectionString: args['database-url'] });
+    await stats.connect();
+    // Transactions committed in the bench database (the server's, plus the reaper's and this counter's own few).
+    commitCounter = async () => {
+      await stats.query('select pg_stat_clear_snapshot()');
+      const { rows } = await stats.query('select xact_commit::bigint as n from pg_stat_database where datname = $1', [dbName]);
+      return Number(rows[0].n);
+    };
+    cleanup = async () => {
+      await stats.end();
+      await adminQuery(args['database-url']!, `drop database if exists ${dbName} with (force)`);
+    };
   } else {
     const dir = mkdtempSync(join(tmpdir(), 'hpo-bench-'));
     location = { dataDir: dir };
@@ -88,7 +100,7 @@ async function runStore(kind: string): Promise<Row[]> {
     const server = await startServer(serverArgs);
     try {
       for (const s of studies) {
-        const result = await runCell(server.address, s.name, s.workers, trialsPerCell, Math.max(warmup, s.workers));
+        const result = await runCell(server.address, s.name, s.workers, trialsPerCell, Math.max(warmup, s.workers), commitCounter);
         const row = { store: kind, sampler: s.samplerName, finished: s.finished, ...result };
         rows.push(row);
         process.stderr.write(`${formatRow(row)}\n`);
@@ -105,15 +117,16 @@ async function runStore(kind: string): Promise<Row[]> {
 const ms = (x: number) => (x < 10 ? x.toFixed(1) : x.toFixed(0));
 
 function formatRow(r: Row): string {
-  return `| ${r.store} | ${r.sampler} | ${r.finished} | ${r.workers} | ${r.trialsPerSecond.toFixed(0)} | ${ms(r.askP50)} | ${ms(r.askP99)} | ${ms(r.tellP50)} | ${ms(r.tellP99)} |`;
+  const commits = r.commitsPerTrial === undefined ? '–' : r.commitsPerTrial.toFixed(2);
+  return `| ${r.store} | ${r.sampler} | ${r.finished} | ${r.workers} | ${r.trialsPerSecond.toFixed(0)} | ${ms(r.askP50)} | ${ms(r.askP99)} | ${ms(r.tellP50)} | ${ms(r.tellP99)} | ${commits} |`;
 }
 
 const rows: Row[] = [];
 for (const kind of storeKinds) rows.push(...(await runStore(kind)));
 
 const header = [
-  '| store | sampler | finished before | workers | trials/s | ask p50 ms | ask p99 ms | tell p50 ms | tell p99 ms |',
-  '|---|---|---:|---:|---:|---:|---:|---:|---:|',
+  '| store | sampler | finished before | workers | trials/s | ask p50 ms | ask p99 ms | tell p50 ms | tell p99 ms | commits/trial |',
+  '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
 ];
 const table = [...header, ...rows.map(formatRow)].join('\n');
 const markdown = [

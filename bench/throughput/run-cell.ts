@@ -11,6 +11,8 @@ export interface CellResult {
   readonly askP99: number;
   readonly tellP50: number;
   readonly tellP99: number;
+  /** Postgres transactions committed per timed trial (undefined on the embedded store). */
+  readonly commitsPerTrial?: number;
 }
 
 const SDK_SPACE = {
@@ -29,7 +31,14 @@ function percentile(sorted: readonly number[], q: number): number {
  * processes would be) until `trials` trials are told in all, after `warmup` untimed trials that load the
  * server's cache of the study. Latencies are client-side, whole round trips, in ms.
  */
-export async function runCell(address: string, studyName: string, workers: number, trials: number, warmup: number): Promise<CellResult> {
+export async function runCell(
+  address: string,
+  studyName: string,
+  workers: number,
+  trials: number,
+  warmup: number,
+  commitCounter?: () => Promise<number>,
+): Promise<CellResult> {
   const clients: HpoClient[] = await Promise.all(Array.from({ length: workers }, (_, i) => connect(address, { workerId: `bench-${i}` })));
   const studies = await Promise.all(clients.map((c) => c.loadStudy(studyName)));
   try {
@@ -54,6 +63,7 @@ export async function runCell(address: string, studyName: string, workers: numbe
     const asks: number[] = [];
     const tells: number[] = [];
     let remaining = trials;
+    const commitsBefore = await commitCounter?.();
     const start = performance.now();
     await Promise.all(
       studies.map(async (_, w) => {
@@ -64,6 +74,7 @@ export async function runCell(address: string, studyName: string, workers: numbe
       }),
     );
     const seconds = (performance.now() - start) / 1000;
+    const commitsAfter = await commitCounter?.();
     asks.sort((a, b) => a - b);
     tells.sort((a, b) => a - b);
     return {
@@ -75,6 +86,7 @@ export async function runCell(address: string, studyName: string, workers: numbe
       askP99: percentile(asks, 0.99),
       tellP50: percentile(tells, 0.5),
       tellP99: percentile(tells, 0.99),
+      commitsPerTrial: commitsBefore === undefined || commitsAfter === undefined ? undefined : (commitsAfter - commitsBefore) / trials,
     };
   } finally {
     await Promise.all(clients.map((c) => c.close()));
