@@ -1,4 +1,5 @@
 import { LIMITS as SERVICE_LIMITS } from '../service/limits.js';
+import { MAX_OBJECTIVES } from './convert/study.js';
 import { MAX_ID_LENGTH, MAX_NAME_LENGTH, MAX_PARAM_NAME_LENGTH } from './convert/wire-checks.js';
 
 /**
@@ -23,7 +24,7 @@ import { MAX_ID_LENGTH, MAX_NAME_LENGTH, MAX_PARAM_NAME_LENGTH } from './convert
  *   pruners wrapped in each other           4           convert/pruner-spec.ts                INVALID_ARGUMENT
  *   parameters per trial (ask, suggest)     1,000       service/limits.ts (and suggest.ts)    RESOURCE_EXHAUSTED
  *   intermediate values per trial           100,000     service/limits.ts (report.ts)         RESOURCE_EXHAUSTED
- *   objectives                              64          service/limits.ts                     INVALID_ARGUMENT
+ *   objectives                              16          convert/study.ts (the service: 64)    INVALID_ARGUMENT
  *   one attribute value as JSON             64 KiB      service/limits.ts                     INVALID_ARGUMENT
  *   fail_reason                             4,096 ch.   service/limits.ts                     INVALID_ARGUMENT
  *   ListStudies / ListTrials page_size      1,000 / 10,000  service/limits.ts                 INVALID_ARGUMENT
@@ -65,6 +66,7 @@ export const CONVERSION_LIMITS = Object.freeze({
   nameLength: MAX_NAME_LENGTH,
   paramNameLength: MAX_PARAM_NAME_LENGTH,
   idLength: MAX_ID_LENGTH,
+  objectives: MAX_OBJECTIVES,
 });
 
 /** The grpc-js server (or client) options that enforce `maxMessageBytes` in both directions. */

@@ -18,6 +18,8 @@ export interface SecureServer {
   readonly port: number;
   readonly service: HpoServiceImpl;
   readonly security: ServerSecurity;
+  /** The store, for setting up states no client could reach quickly (100,000 reported steps). */
+  readonly db: OpenedDatabase['db'];
   /** Every log line the server wrote, as raw JSON text (what an operator's log file would hold). */
   readonly logLines: string[];
   /** Every row of every table, as JSON: equal before and after means nothing stored changed. */
@@ -77,6 +79,7 @@ export async function startSecureServer(options: SecureServerOptions = {}): Prom
     port: server.port,
     service,
     security,
+    db,
     logLines,
     async snapshot() {
       const tables = ['studies', 'trials', 'trial_intermediate_values', 'request_ids'];
