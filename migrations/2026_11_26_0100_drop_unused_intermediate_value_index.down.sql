@@ -1,0 +1,1 @@
+CREATE INDEX IF NOT EXISTS trial_intermediate_values_change ON trial_intermediate_values (change_xid);
