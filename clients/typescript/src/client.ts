@@ -36,7 +36,7 @@ export interface TlsOptions {
  * @example
  * ```ts
  * const client = await connect('localhost:50051', {
- *   deadlineMs: 10_000, metadata: { authorization: 'Bearer …' }, retry: { maxAttempts: 5 },
+ *   deadlineMs: 10_000, token: process.env.HPO_TOKEN, retry: { maxAttempts: 5 },
  * });
  * ```
  */
@@ -45,8 +45,13 @@ export interface ConnectOptions {
   readonly tls?: true | TlsOptions;
   /** Deadline of each attempt of each call (default 30 000 ms). */
   readonly deadlineMs?: number;
-  /** Sent with every call (e.g. `authorization`). */
+  /** Sent with every call. */
   readonly metadata?: Readonly<Record<string, string>>;
+  /**
+   * Bearer token of a server started with `--auth tokens`: sent as `authorization: Bearer <token>` with every call.
+   * Use TLS for any server not on this machine, or the token crosses the network in clear text.
+   */
+  readonly token?: string;
   /** Retry policy for UNAVAILABLE and DEADLINE_EXCEEDED; `false` disables retries. */
   readonly retry?: RetryOptions | false;
   /** Names this process in trials it runs (default host:pid:random). */
@@ -183,10 +188,11 @@ export class HpoClient {
  * ```ts
  * import { connect } from '@hpo/client';
  * const client = await connect('localhost:50051');
- * const secure = await connect('hpo.example.com:443', { tls: true, metadata: { authorization: `Bearer ${token}` } });
+ * const secure = await connect('hpo.example.com:443', { tls: true, token: process.env.HPO_TOKEN });
  * ```
  */
 export async function connect(address: string, options: ConnectOptions = {}): Promise<HpoClient> {
+  const metadata = withToken(options.metadata ?? {}, options.token);
   const credentials =
     options.tls === undefined
       ? grpcCredentials.createInsecure()
@@ -201,11 +207,19 @@ export async function connect(address: string, options: ConnectOptions = {}): Pr
   });
   const transport = new Transport(grpc, {
     deadlineMs: options.deadlineMs ?? 30_000,
-    metadata: options.metadata ?? {},
+    metadata,
     retry: resolveRetryOptions(options.retry),
     retryEnvironment: options.retryEnvironment,
   });
   return new HpoClient(transport, options);
+}
+
+function withToken(metadata: Readonly<Record<string, string>>, token: string | undefined): Readonly<Record<string, string>> {
+  if (token === undefined || token === '') return metadata;
+  if (Object.keys(metadata).some((key) => key.toLowerCase() === 'authorization'))
+    throw usageError('token', 'give token or an authorization metadata entry, not both');
+  if (!/^[A-Za-z0-9\-._~+/]+=*$/.test(token)) throw usageError('token', 'must be a bearer token (letters, digits, - . _ ~ + /)');
+  return { ...metadata, authorization: `Bearer ${token}` };
 }
 
 function toBuffer(pem: string | Buffer | undefined): Buffer | null {

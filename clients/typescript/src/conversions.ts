@@ -12,6 +12,7 @@ import {
   GpSamplerOptions,
   QmcSequence,
   type SamplerSpec,
+  TpeBandwidth,
   TpeGamma,
   TpeSamplerOptions,
   TpeWeights,
@@ -241,6 +242,10 @@ const TPE_WEIGHTS: ReadonlyArray<[NonNullable<TpeOptions['weights']>, TpeWeights
   ['optuna', TpeWeights.TPE_WEIGHTS_OPTUNA],
   ['uniform', TpeWeights.TPE_WEIGHTS_UNIFORM],
 ];
+const TPE_BANDWIDTH: ReadonlyArray<[NonNullable<TpeOptions['bandwidth']>, TpeBandwidth]> = [
+  ['optuna', TpeBandwidth.TPE_BANDWIDTH_OPTUNA],
+  ['spread', TpeBandwidth.TPE_BANDWIDTH_SPREAD],
+];
 const QMC_SEQUENCES: ReadonlyArray<['sobol' | 'halton', QmcSequence]> = [
   ['sobol', QmcSequence.QMC_SEQUENCE_SOBOL],
   ['halton', QmcSequence.QMC_SEQUENCE_HALTON],
@@ -283,7 +288,7 @@ export function samplerToWire(options: SamplerOptions): SamplerSpec {
       };
     }
     case 'tpe': {
-      const { gamma, weights, ...rest } = o.tpe as TpeOptions;
+      const { gamma, weights, bandwidth, ...rest } = o.tpe as TpeOptions;
       return {
         kind: {
           $case: 'tpe',
@@ -291,6 +296,7 @@ export function samplerToWire(options: SamplerOptions): SamplerSpec {
             ...rest,
             gamma: enumToWire(TPE_GAMMA, gamma, TpeGamma.TPE_GAMMA_UNSPECIFIED, 'sampler.tpe.gamma'),
             weights: enumToWire(TPE_WEIGHTS, weights, TpeWeights.TPE_WEIGHTS_UNSPECIFIED, 'sampler.tpe.weights'),
+            bandwidth: enumToWire(TPE_BANDWIDTH, bandwidth, TpeBandwidth.TPE_BANDWIDTH_UNSPECIFIED, 'sampler.tpe.bandwidth'),
           }),
         },
       };
@@ -322,8 +328,15 @@ export function samplerFromWire(spec: SamplerSpec): SamplerOptions | undefined {
         grid: { axes: Object.fromEntries(kind.value.axes.map((a) => [a.name, a.values.map(paramValueFromWire)])) },
       };
     case 'tpe': {
-      const { gamma, weights, ...rest } = kind.value;
-      return { tpe: defined({ ...rest, gamma: enumFromWire(TPE_GAMMA, gamma), weights: enumFromWire(TPE_WEIGHTS, weights) }) };
+      const { gamma, weights, bandwidth, ...rest } = kind.value;
+      return {
+        tpe: defined({
+          ...rest,
+          gamma: enumFromWire(TPE_GAMMA, gamma),
+          weights: enumFromWire(TPE_WEIGHTS, weights),
+          bandwidth: enumFromWire(TPE_BANDWIDTH, bandwidth),
+        }),
+      };
     }
     case 'gp':
       return { gp: defined({ ...kind.value }) };

@@ -122,6 +122,15 @@ export interface TpeOptions {
   readonly gamma?: 'optuna' | 'hyperopt' | 'fraction';
   readonly gammaFraction?: number;
   readonly weights?: 'optuna' | 'uniform';
+  /** Kernel width rule of multivariate TPE: Optuna's, or hpo's spread rule (default). */
+  readonly bandwidth?: 'optuna' | 'spread';
+  readonly bandwidthFactor?: number;
+  /** Fraction of candidates drawn from the good estimator's marginals (default 0.25). */
+  readonly marginalCandidates?: number;
+  /** Share of trials whose candidates are drawn around the best trial so far (default 0.35; 0 turns it off). */
+  readonly localFraction?: number;
+  readonly localTopK?: number;
+  readonly localScale?: number;
 }
 
 /**

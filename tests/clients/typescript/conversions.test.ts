@@ -16,6 +16,7 @@ describe('sampler options', () => {
   it.each<SamplerOptions>([
     { random: {} },
     { tpe: { nStartupTrials: 10, multivariate: true, gamma: 'hyperopt', weights: 'uniform' } },
+    { tpe: { bandwidth: 'optuna', bandwidthFactor: 0.5, marginalCandidates: 0.1, localFraction: 0, localTopK: 3, localScale: 2 } },
     { gp: { nStartupTrials: 8, deterministicObjective: true } },
     { qmc: { sequence: 'halton', scramble: false } },
     { grid: { axes: { x: [1, 2, 3], opt: ['adam', 'sgd'], flag: [true, null] } } },
