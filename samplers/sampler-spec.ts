@@ -34,6 +34,8 @@ export interface TpeOptions {
   readonly localKept?: number;
   /** Share of multivariate trials sampled by the univariate estimators instead. */
   readonly univariateFraction?: number;
+  /** Share of local candidates that are coordinate hops (the incumbent with one coordinate drawn from l). */
+  readonly localHopFraction?: number;
 }
 
 /** Gaussian-process options; unset fields take hpo's defaults (samplers/gp documents them). */

@@ -172,6 +172,7 @@ export class ParzenEstimator {
     // One row of component terms at a time: stays in cache and allocates nothing per point.
     const row = new Float64Array(K);
     const out = new Float64Array(m);
+    if (this.allContinuous(prepared)) return this.logPdfContinuous(points, prepared as ContinuousPrepared[], row, out);
     for (let i = 0; i < m; i++) {
       row.set(this.logWeights);
       for (let j = 0; j < prepared.length; j++) {
@@ -206,6 +207,78 @@ export class ParzenEstimator {
       out[i] = max + Math.log(sum);
     }
     return out;
+  }
+
+  private allContinuous(prepared: PreparedKernels[]): boolean {
+    return prepared.every((k) => k.kind === 'numeric' && k.step === undefined);
+  }
+
+  /**
+   * The hot path (every axis a plain float): one pass per point builds each component's log term from a
+   * per-component constant (log weight + normalisers) minus half the squared scaled distance, then a
+   * log-sum-exp that skips terms too small to matter.
+   */
+  private logPdfContinuous(points: Points, prepared: ContinuousPrepared[], row: Float64Array, out: Float64Array): Float64Array {
+    const K = this.nComponents;
+    const d = prepared.length;
+    const base = this.continuousBase(prepared);
+    const m = out.length;
+    for (let i = 0; i < m; i++) {
+      let max = -Infinity;
+      if (d === 1) {
+        const { mus, inv } = prepared[0];
+        const x = points[0][i];
+        for (let k = 0; k < K; k++) {
+          const z = (x - mus[k]) * inv[k];
+          const r = base[k] - 0.5 * z * z;
+          row[k] = r;
+          if (r > max) max = r;
+        }
+      } else if (d === 2) {
+        const am = prepared[0].mus;
+        const ai = prepared[0].inv;
+        const bm = prepared[1].mus;
+        const bi = prepared[1].inv;
+        const x = points[0][i];
+        const y = points[1][i];
+        for (let k = 0; k < K; k++) {
+          const zx = (x - am[k]) * ai[k];
+          const zy = (y - bm[k]) * bi[k];
+          const r = base[k] - 0.5 * (zx * zx + zy * zy);
+          row[k] = r;
+          if (r > max) max = r;
+        }
+      } else {
+        row.set(base);
+        for (let j = 0; j < d; j++) {
+          const { mus, inv } = prepared[j];
+          const x = points[j][i];
+          for (let k = 0; k < K; k++) {
+            const z = (x - mus[k]) * inv[k];
+            row[k] -= 0.5 * z * z;
+          }
+        }
+        for (let k = 0; k < K; k++) if (row[k] > max) max = row[k];
+      }
+      let sum = 0;
+      const cut = max - 37; // e^-37 ≈ 1e-16: below double precision relative to the largest term
+      for (let k = 0; k < K; k++) {
+        const r = row[k];
+        if (r > cut) sum += Math.exp(r - max);
+      }
+      out[i] = max + Math.log(sum);
+    }
+    return out;
+  }
+
+  private base: Float64Array | undefined;
+
+  private continuousBase(prepared: ContinuousPrepared[]): Float64Array {
+    if (this.base) return this.base;
+    const base = Float64Array.from(this.logWeights);
+    for (const p of prepared) for (let k = 0; k < base.length; k++) base[k] += p.c0[k];
+    this.base = base;
+    return base;
   }
 
   private preparedKernels: PreparedKernels[] | undefined;

@@ -25,6 +25,7 @@ export interface ResolvedTpeOptions {
   readonly localScale: number;
   readonly localKept: number;
   readonly univariateFraction: number;
+  readonly localHopFraction: number;
 }
 
 /**
@@ -54,6 +55,7 @@ export const TPE_DEFAULTS: ResolvedTpeOptions = {
   localScale: 1,
   localKept: -1,
   univariateFraction: 0,
+  localHopFraction: 0,
 };
 
 /** Optuna 4's TPESampler() defaults, for side-by-side runs (`tpe:preset=optuna` is not a knob; pass these). */
@@ -118,6 +120,8 @@ export function resolveTpeOptions(options: TpeOptions): ResolvedTpeOptions {
   int(o.localKept, 'local_kept', -1, 1_000_000);
   if (!(o.univariateFraction >= 0 && o.univariateFraction <= 1))
     throw new InvalidArgumentError(`${FIELD}.univariate_fraction`, `must be in [0, 1], got ${o.univariateFraction}`);
+  if (!(o.localHopFraction >= 0 && o.localHopFraction <= 1))
+    throw new InvalidArgumentError(`${FIELD}.local_hop_fraction`, `must be in [0, 1], got ${o.localHopFraction}`);
   if (o.group && !o.multivariate)
     throw new InvalidArgumentError(`${FIELD}.group`, 'group needs multivariate (it models each group jointly)');
   return o;

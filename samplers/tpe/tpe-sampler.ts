@@ -1,6 +1,6 @@
 import type { Distribution, SearchSpace } from '../../src/core/distribution.js';
 import { isSingle } from '../../src/core/distribution.js';
-import { createRng } from '../../src/core/rng.js';
+import { createRng, type Rng } from '../../src/core/rng.js';
 import type { RelativeSample, Sampler } from '../../src/core/sampler.js';
 import type { StudyView } from '../../src/core/study.js';
 import type { FrozenTrial, TrialState } from '../../src/core/trial.js';
@@ -10,7 +10,7 @@ import { type GammaFunction, gammaOf, optunaGamma } from './gamma.js';
 import { fromAxis, type ParamDomain, paramDomainOf, toAxis } from './param-domain.js';
 import { type ParzenOptions, ParzenEstimator, type Points } from './parzen-estimator.js';
 import { groupDecomposition, intersectionSearchSpace } from './search-space-groups.js';
-import { splitTrials, type TrialSplit, violationOf } from './split-trials.js';
+import { smallestK, splitTrials, type TrialSplit, violationOf } from './split-trials.js';
 import { type ResolvedTpeOptions, resolveTpeOptions } from './tpe-options.js';
 import { localCandidates } from './local-refinement.js';
 import { optunaWeights, uniformWeights, type WeightsFunction } from './weights.js';
@@ -134,6 +134,9 @@ export class TpeSampler implements Sampler {
       candidates = incumbents.length >= 2
         ? localCandidates(domains, columnsOf(incumbents, names, domains), rng, this.options.nEiCandidates, this.options.localScale)
         : l.sample(rng, this.options.nEiCandidates);
+      if (incumbents.length >= 2 && this.options.localHopFraction > 0 && names.length > 1) {
+        coordinateHops(candidates, l.sample(rng, this.options.nEiCandidates), columnsOf(incumbents.slice(0, 1), names, domains), rng, this.options.localHopFraction);
+      }
     } else {
       candidates = l.sample(rng, this.options.nEiCandidates, multivariate ? this.options.marginalCandidates : 0);
     }
@@ -180,13 +183,34 @@ function keepBestLocal(trials: readonly FrozenTrial[], direction: 'minimize' | '
   return trials.filter((t) => t.systemAttrs[LOCAL_ATTR] !== true || kept.has(t));
 }
 
+/**
+ * Turns a share of the local candidates into coordinate hops: the incumbent with one coordinate taken from a
+ * draw of l, so a separable problem can move one coordinate into another basin without losing the others.
+ */
+function coordinateHops(candidates: Points, fromL: Points, incumbent: Points, rng: Rng, fraction: number): void {
+  const d = candidates.length;
+  const m = candidates[0].length;
+  for (let i = 0; i < m; i++) {
+    if (rng.random() >= fraction) continue;
+    const hop = rng.int(d);
+    for (let j = 0; j < d; j++) candidates[j][i] = j === hop ? fromL[j][i] : incumbent[j][0];
+  }
+}
+
 /** The k best (feasible) COMPLETE trials, best first. */
 function bestOf(trials: readonly FrozenTrial[], direction: 'minimize' | 'maximize', k: number, constraintsEnabled: boolean): FrozenTrial[] {
   const sign = direction === 'minimize' ? 1 : -1;
-  return trials
-    .filter((t) => t.state === 'COMPLETE' && t.values && !Number.isNaN(t.values[0]) && (!constraintsEnabled || (t.constraints !== null && violationOf(t) === 0)))
-    .sort((a, b) => sign * (a.values![0] - b.values![0]) || a.number - b.number)
-    .slice(0, k);
+  const keys = new Float64Array(trials.length);
+  for (let i = 0; i < trials.length; i++) {
+    const t = trials[i];
+    const ok = t.state === 'COMPLETE' && t.values && !Number.isNaN(t.values[0]) && (!constraintsEnabled || (t.constraints !== null && violationOf(t) === 0));
+    keys[i] = ok ? sign * t.values![0] : Infinity;
+  }
+  // Selection, not a sort: k is a handful, the history may be thousands.
+  return smallestK(keys, k)
+    .filter((i) => keys[i] !== Infinity)
+    .sort((a, b) => keys[a] - keys[b] || a - b)
+    .map((i) => trials[i]);
 }
 
 function hasParams(t: FrozenTrial, names: readonly string[], space: SearchSpace): boolean {
