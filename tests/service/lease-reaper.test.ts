@@ -103,4 +103,31 @@ describeStores('leases and the reaper', (stores) => {
     const [retry] = (await f.service.listTrials({ studyName: name, states: ['WAITING'] })).items;
     expect(retry.retryOf).toBe(trial.number);
   });
+
+  it('lets either the late tell or the reaper win a race for each trial, never both', async () => {
+    const name = await study(1);
+    const other = f.secondService();
+    const trials = [];
+    for (let i = 0; i < 12; i++) trials.push(await askTrial(f.service, name, X_SPACE, { workerId: `w${i}` }));
+    f.clock.advance(11);
+    const tells = trials.map((t, i) =>
+      (i % 2 ? other : f.service)
+        .tell({ trialId: t.id, state: 'COMPLETE', values: [i], workerId: `w${i}` })
+        .then(() => 'told' as const, (e: { code?: string }) => e.code ?? 'error'),
+    );
+    const [outcomes] = await Promise.all([Promise.all(tells), f.service.reapExpiredTrials(), other.reapExpiredTrials()]);
+    const all = (await f.service.listTrials({ studyName: name })).items;
+    for (const [i, t] of trials.entries()) {
+      const stored = all.find((x) => x.id === t.id)!;
+      const retries = all.filter((x) => x.retryOf === t.number);
+      if (outcomes[i] === 'told') {
+        expect(stored.state).toBe('COMPLETE');
+        expect(retries).toHaveLength(0);
+      } else {
+        expect(outcomes[i]).toBe('FAILED_PRECONDITION');
+        expect(stored.state).toBe('FAIL');
+        expect(retries).toHaveLength(1);
+      }
+    }
+  });
 });
