@@ -23,8 +23,8 @@ export interface StudySourceFlags {
 export function addStudySourceOptions(command: Command): Command {
   return command
     .addOption(new Option('--server <address>', `hpo server to talk to (env HPO_SERVER; default ${DEFAULT_SERVER})`))
-    .addOption(new Option('--token <token>', 'bearer token for a server started with --auth tokens (env HPO_TOKEN)'))
-    .addOption(new Option('--tls', 'connect with TLS, trusting the system roots (implied by --tls-ca)'))
+    .addOption(new Option('--token <token>', 'bearer token for a server started with --auth tokens (prefer env HPO_TOKEN: flags show in ps)'))
+    .addOption(new Option('--tls', 'connect with TLS, trusting the system roots (env HPO_TLS=true; implied by --tls-ca)'))
     .addOption(new Option('--tls-ca <file>', 'PEM file of the CA that signed the server certificate (env HPO_TLS_CA)'))
     .addOption(new Option('--tls-client-cert <file>', 'client certificate (PEM) for mutual TLS (env HPO_TLS_CLIENT_CERT)'))
     .addOption(new Option('--tls-client-key <file>', 'client private key (PEM) for mutual TLS (env HPO_TLS_CLIENT_KEY)'))
@@ -70,7 +70,7 @@ export function connectionOptions(flags: StudySourceFlags, env: NodeJS.ProcessEn
   const material = { ca: read(files.ca, '--tls-ca'), cert: read(files.cert, '--tls-client-cert'), key: read(files.key, '--tls-client-key') };
   const anyFile = material.ca || material.cert;
   return {
-    tls: anyFile ? material : flags.tls ? true : undefined,
+    tls: anyFile ? material : flags.tls || /^(1|true|yes|on)$/i.test(env.HPO_TLS ?? '') ? true : undefined,
     metadata: token ? { authorization: `Bearer ${token}` } : undefined,
   };
 }
