@@ -18,10 +18,13 @@ export async function reapExpiredTrials(ctx: ServiceContext): Promise<number> {
   for (;;) {
     const now = ctx.now();
     const expired = await inTransaction(ctx, (trx) => findExpiredTrials(trx, now, BATCH));
+    let progress = 0;
     for (const candidate of expired) {
-      if (await reapOne(ctx, candidate.study_id, candidate.id)) reaped++;
+      if (await reapOne(ctx, candidate.study_id, candidate.id)) progress++;
     }
-    if (expired.length < BATCH) return reaped;
+    reaped += progress;
+    // A full batch none of which could be reaped (another server got there first) ends this round too.
+    if (expired.length < BATCH || progress === 0) return reaped;
   }
 }
 
