@@ -130,4 +130,12 @@ describeStores('leases and the reaper', (stores) => {
       }
     }
   });
+
+  it('reaps more expired trials than one batch in one round', async () => {
+    const name = await study(0);
+    await Promise.all(Array.from({ length: 150 }, () => askTrial(f.service, name)));
+    f.clock.advance(11);
+    expect(await reap(name)).toBe(150);
+    expect((await f.service.getStudy(name)).trialCounts.RUNNING).toBe(0);
+  });
 });
