@@ -36,6 +36,8 @@ export interface TpeOptions {
   readonly univariateFraction?: number;
   /** Share of local candidates that are coordinate hops (the incumbent with one coordinate drawn from l). */
   readonly localHopFraction?: number;
+  /** A local step centres on one of this many best trials, drawn uniformly (1 = always the incumbent). */
+  readonly localCentres?: number;
 }
 
 /** Gaussian-process options; unset fields take hpo's defaults (samplers/gp documents them). */

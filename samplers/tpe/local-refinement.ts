@@ -9,13 +9,14 @@ import type { Points } from './parzen-estimator.js';
  * they converge, the way an evolution strategy's step size does — Hansen 2016), truncated to the box and
  * rounded to grids; categorical axes keep the incumbent's choice.
  *
- * `top[j][i]` is the i-th best observation on axis j, best first. Returns `m` points.
+ * `top[j][i]` is the i-th best observation on axis j, best first; `centreIndex` picks the centre among them
+ * (0, the incumbent, by default). Returns `m` points.
  */
-export function localCandidates(domains: readonly ParamDomain[], top: Points, rng: Rng, m: number, scale: number): Points {
+export function localCandidates(domains: readonly ParamDomain[], top: Points, rng: Rng, m: number, scale: number, centreIndex = 0): Points {
   const k = top.length > 0 ? top[0].length : 0;
   return domains.map((domain, j) => {
     const col = new Float64Array(m);
-    const centre = top[j][0];
+    const centre = top[j][Math.min(centreIndex, k - 1)];
     if (domain.kind === 'categorical' || k === 0) return col.fill(centre);
     let mean = 0;
     for (let i = 0; i < k; i++) mean += top[j][i];

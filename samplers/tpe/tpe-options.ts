@@ -26,6 +26,7 @@ export interface ResolvedTpeOptions {
   readonly localKept: number;
   readonly univariateFraction: number;
   readonly localHopFraction: number;
+  readonly localCentres: number;
 }
 
 /**
@@ -56,6 +57,7 @@ export const TPE_DEFAULTS: ResolvedTpeOptions = {
   localKept: -1,
   univariateFraction: 0,
   localHopFraction: 0,
+  localCentres: 1,
 };
 
 /** Optuna 4's TPESampler() defaults, for side-by-side runs (`tpe:preset=optuna` is not a knob; pass these). */
@@ -120,6 +122,7 @@ export function resolveTpeOptions(options: TpeOptions): ResolvedTpeOptions {
   int(o.localKept, 'local_kept', -1, 1_000_000);
   if (!(o.univariateFraction >= 0 && o.univariateFraction <= 1))
     throw new InvalidArgumentError(`${FIELD}.univariate_fraction`, `must be in [0, 1], got ${o.univariateFraction}`);
+  int(o.localCentres, 'local_centres', 1, 1000);
   if (!(o.localHopFraction >= 0 && o.localHopFraction <= 1))
     throw new InvalidArgumentError(`${FIELD}.local_hop_fraction`, `must be in [0, 1], got ${o.localHopFraction}`);
   if (o.group && !o.multivariate)

@@ -132,7 +132,8 @@ export class TpeSampler implements Sampler {
     if (local) {
       const incumbents = bestOf(usable, study.directions[0], this.options.localTopK, constraintsEnabled);
       candidates = incumbents.length >= 2
-        ? localCandidates(domains, columnsOf(incumbents, names, domains), rng, this.options.nEiCandidates, this.options.localScale)
+        ? localCandidates(domains, columnsOf(incumbents, names, domains), rng, this.options.nEiCandidates, this.options.localScale,
+            this.options.localCentres > 1 ? rng.int(Math.min(this.options.localCentres, incumbents.length)) : 0)
         : l.sample(rng, this.options.nEiCandidates);
       if (incumbents.length >= 2 && this.options.localHopFraction > 0 && names.length > 1) {
         coordinateHops(candidates, l.sample(rng, this.options.nEiCandidates), columnsOf(incumbents.slice(0, 1), names, domains), rng, this.options.localHopFraction);
