@@ -31,7 +31,7 @@ const ASHA: PrunerSpec = { kind: 'successiveHalving', options: {} };
 const HYPERBAND: PrunerSpec = { kind: 'hyperband', options: {} };
 
 /** The pruner rows the benchmark knows, by label: hpo's pruners with Optuna's default options, then the variants we tried. */
-export const PRUNER_VARIANTS: Readonly<Record<string, Variant>> = {
+export const PRUNER_VARIANTS: Record<string, Variant> = {
   none: { make: fromSpec({ kind: 'nop' }), description: 'no pruning' },
   median: { make: fromSpec({ kind: 'median', options: {} }), description: "median pruner, Optuna's defaults (5 startup trials, no warm-up)" },
   asha: {
@@ -95,3 +95,66 @@ export const PRUNER_VARIANTS: Readonly<Record<string, Variant>> = {
     description: 'asha with min resource 4, η = 3 (rungs at 4, 12, 36)',
   },
 };
+
+/** Spearman's ρ with average ranks; 0 when a side is constant. */
+function spearman(pairs: readonly (readonly [number, number])[]): number {
+  const ranks = (v: number[]) => {
+    const order = v.map((_, i) => i).sort((a, b) => v[a] - v[b]);
+    const r = new Array<number>(v.length);
+    for (let i = 0; i < order.length; ) {
+      let j = i;
+      while (j + 1 < order.length && v[order[j + 1]] === v[order[i]]) j++;
+      for (let k = i; k <= j; k++) r[order[k]] = (i + j) / 2 + 1;
+      i = j + 1;
+    }
+    return r;
+  };
+  const a = ranks(pairs.map((p) => p[0]));
+  const b = ranks(pairs.map((p) => p[1]));
+  const m = (pairs.length + 1) / 2;
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < pairs.length; i++) {
+    ab += (a[i] - m) * (b[i] - m);
+    aa += (a[i] - m) ** 2;
+    bb += (b[i] - m) ** 2;
+  }
+  return aa === 0 || bb === 0 ? 0 : ab / Math.sqrt(aa * bb);
+}
+
+/** Experiment: a stop at rung k stands only once rung k has proven predictive among complete trials. */
+function stopOnlyAtPredictiveRungs(inner: () => Pruner, minTrials: number, minRho: number) {
+  return (): Pruner => {
+    const p = inner();
+    return {
+      supportsMultiObjective: false,
+      samplerView: p.samplerView?.bind(p),
+      prune(study, trial, step) {
+        const d = p.prune(study, trial, step);
+        const rung = d.systemAttrs?.[STOPPED_AT_RUNG_ATTR];
+        if (!d.prune || typeof rung !== 'number' || Number.isNaN(trial.intermediateValues.get(step) ?? 0)) return d;
+        const pairs: [number, number][] = [];
+        for (const t of study.getTrials(['COMPLETE'])) {
+          const v = t.systemAttrs[`completed_rung_${rung}`];
+          if (typeof v === 'number' && t.values) pairs.push([v, t.values[0]]);
+        }
+        const rho = pairs.length >= minTrials ? spearman(pairs) : undefined;
+        if (rho !== undefined && rho >= minRho) return d;
+        const { [STOPPED_AT_RUNG_ATTR]: _stopped, ...rest } = d.systemAttrs!;
+        return { prune: false, reason: `rung ${rung} not predictive yet (ρ = ${rho})`, systemAttrs: rest };
+      },
+    };
+  };
+}
+
+Object.assign(PRUNER_VARIANTS, {
+  'asha-predictive': {
+    make: stopOnlyAtPredictiveRungs(fromSpec(ASHA), 5, 0.5),
+    description: 'asha; a stop at a rung stands only once ≥ 5 complete trials show ρ ≥ 0.5 between that rung and the final value',
+  },
+  'asha-predictive-8-07': {
+    make: stopOnlyAtPredictiveRungs(fromSpec(ASHA), 8, 0.7),
+    description: 'asha-predictive with ≥ 8 trials and ρ ≥ 0.7',
+  },
+});
