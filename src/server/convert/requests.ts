@@ -131,6 +131,8 @@ export function getTrialInputFromWire(req: GetTrialRequest): InputOf<'getTrial'>
       throw new InvalidArgumentError('trial_id', 'give either trial_id, or study_name and number, not both');
     return { trialId: requireTrialId(req.trialId, 'trial_id') };
   }
+  // Trial numbers are Postgres integers; a larger uint32 names no trial and must not reach the query.
+  if (req.number > 2 ** 31 - 1) throw new InvalidArgumentError('number', `must be at most ${2 ** 31 - 1}, got ${req.number}`);
   return { studyName: studyNameFromWire(req.studyName), number: req.number };
 }
 
