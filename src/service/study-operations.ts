@@ -29,7 +29,7 @@ import {
   validateStudyName,
 } from './limits.js';
 import { decodePageToken, encodePageToken } from './page-token.js';
-import { inTransaction, read, type ServiceContext, type Tx } from './service-context.js';
+import { inTransaction, read, type ServiceContext } from './service-context.js';
 import { studyRecordOf } from './study-record.js';
 
 const DEFAULT_HEARTBEAT_GRACE_SECONDS = 60;
@@ -195,9 +195,7 @@ export async function setStudyUserAttr(
   const name = validateStudyName(input.studyName, 'study_name');
   const key = validateAttrKey(input.key);
   const valueJson = serializeJson(input.value, 'value');
-  await inTransaction(ctx, async (trx: Tx) => {
-    const row = await lockStudyByName(trx, name);
-    if (!row) throw new NotFoundError('study', name);
-    await storeStudyUserAttr(trx, row.id, key, valueJson);
-  });
+  // One statement: the update's own row lock is all it needs.
+  const found = await read(ctx, (db) => storeStudyUserAttr(db, name, key, valueJson));
+  if (!found) throw new NotFoundError('study', name);
 }

@@ -66,13 +66,14 @@ export async function markStudyDone(db: Db, studyId: number, reason: string): Pr
     .execute();
 }
 
-/** Merges `{ key: value }` into the study's user attributes. */
-export async function setStudyUserAttr(db: Db, studyId: number, key: string, valueJson: string): Promise<void> {
-  await db
+/** Merges `{ key: value }` into the user attributes of the named study; returns whether it exists. */
+export async function setStudyUserAttr(db: Db, name: string, key: string, valueJson: string): Promise<boolean> {
+  const result = await db
     .updateTable('studies')
     .set({ user_attrs: sql`user_attrs || jsonb_build_object(${key}::text, ${valueJson}::jsonb)` })
-    .where('id', '=', studyId)
-    .execute();
+    .where('name', '=', name)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
 /** Deletes a study and (by cascade) its trials; returns whether it existed. */
