@@ -16,6 +16,7 @@ import type { HpoRpcName } from './auth/rpc-scopes.js';
 import type { Limits } from './limits.js';
 import { isDecodeFailure } from './request-decoding.js';
 import { type RequestOf, checkRequestLimits } from './request-limits.js';
+import { checkStorableStrings } from './storable-strings.js';
 
 export interface SecurityInterceptorOptions {
   readonly authoriser: Authoriser;
@@ -35,8 +36,9 @@ const RPC_BY_PATH: ReadonlyMap<string, HpoRpcName> = new Map(
 /**
  * One grpc-js server interceptor for every call, before any handler runs:
  * 1. on the metadata: authenticate and authorise (a refused call is never even read, so it changes nothing);
- * 2. on the request: refuse requests beyond the limits (an undecodable request, which request-decoding.ts
- *    turns into a DecodeFailure, goes on to the handler, which answers INVALID_ARGUMENT naming the field);
+ * 2. on the request: refuse requests beyond the limits, or holding strings Postgres cannot store (an
+ *    undecodable request, which request-decoding.ts turns into a DecodeFailure, goes on to the handler, which
+ *    answers INVALID_ARGUMENT naming the field);
  * 3. on the final status: audit study creation and deletion with the token's name.
  * Every refusal is audited. The `authorization` metadata is removed before the handler sees the call, so no
  * handler can log a token by accident.
@@ -72,6 +74,7 @@ export function createSecurityInterceptor(options: SecurityInterceptorOptions): 
         if (rpc !== undefined && !isDecodeFailure(message)) {
           try {
             checkRequestLimits(rpc, message as RequestOf<typeof rpc>, limits);
+            checkStorableStrings(message);
           } catch (error) {
             // A throw here would escape into grpc-js's stream handling: every error ends the call instead.
             if (error instanceof HpoError) return refuse(error.code, 'limit', error.message);
