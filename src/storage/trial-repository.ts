@@ -183,7 +183,7 @@ export async function readTrialChanges(
     xmin = BigInt(snap.rows[0].xmin);
   }
   const since = sinceXmin === null ? null : sinceXmin.toString();
-  // Intermediate values come back as parallel float8 arrays in the same row: arrays (unlike JSON) keep NaN.
+  // Intermediate values come back as a float8 array in the same row: arrays (unlike JSON) keep NaN.
   // Every intermediate value write also updates its trial row in the same transaction, so a trial whose
   // values changed is among the changed trials.
   const ivFilter = since === null ? sql`` : sql`and v.change_xid >= ${since}::xid8`;
@@ -191,15 +191,11 @@ export async function readTrialChanges(
     .selectFrom('trials as t')
     .select(TRIAL_COLUMNS.map((c) => `t.${c}` as const))
     .select(sql<string>`t.change_xid::text`.as('change_xid'))
+    // One lookup per trial: steps and values interleaved ([step0, value0, step1, value1, …]).
     .select(
-      sql<number[]>`array(select v.step::float8 from trial_intermediate_values v where v.trial_id = t.id ${ivFilter} order by v.step)`.as(
-        'iv_steps',
-      ),
-    )
-    .select(
-      sql<number[]>`array(select v.value from trial_intermediate_values v where v.trial_id = t.id ${ivFilter} order by v.step)`.as(
-        'iv_values',
-      ),
+      sql<number[]>`array(select u.x from trial_intermediate_values v
+        cross join lateral unnest(array[v.step::float8, v.value]) with ordinality as u(x, k)
+        where v.trial_id = t.id ${ivFilter} order by v.step, u.k)`.as('iv_pairs'),
     )
     .where('t.study_id', '=', studyId);
   if (since !== null) q = q.where(sql<boolean>`t.change_xid >= ${since}::xid8`);
@@ -214,9 +210,9 @@ export async function readTrialChanges(
   const rows = await q.execute();
   const trials: TrialRow[] = [];
   const values: IntermediateValueRow[] = [];
-  for (const { iv_steps, iv_values, ...row } of rows) {
+  for (const { iv_pairs, ...row } of rows) {
     trials.push(row as TrialRow);
-    for (let i = 0; i < iv_steps.length; i++) values.push({ trial_id: row.id, step: iv_steps[i], value: iv_values[i] });
+    for (let i = 0; i + 1 < iv_pairs.length; i += 2) values.push({ trial_id: row.id, step: iv_pairs[i], value: iv_pairs[i + 1] });
   }
   return { xmin, trials, values };
 }
