@@ -39,9 +39,9 @@ const SECRET_PATTERN = /^[A-Za-z0-9\-._~+/]+=*$/;
  * @example
  * ```text
  * # name:scope:secret
- * ci-dashboard:read:sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+ * ci-dashboard:read:sha256:48671461720c4f66fb223517fcca7521eab5a26fadef6eef50f7b8b463d64a8c
  * gpu-pool:worker:Zk3q8wVb1nR4tY6uI9oP2aSdF
- * alice:admin:sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae
+ * alice:admin:sha256:2b73e41a91b80433e5411b90fbdd8b12ce658cf41401f364ce395fc936f9439c
  * ```
  */
 export function parseTokensFile(text: string, file: string): TokenEntry[] {
