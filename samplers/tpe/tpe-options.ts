@@ -57,7 +57,7 @@ export const TPE_DEFAULTS: ResolvedTpeOptions = {
   localKept: -1,
   univariateFraction: 0,
   localHopFraction: 0,
-  localCentres: 1,
+  localCentres: 5,
 };
 
 /** Optuna 4's TPESampler() defaults, for side-by-side runs (`tpe:preset=optuna` is not a knob; pass these). */

@@ -125,6 +125,7 @@ function tpeOptionsFromWire(o: TpeSamplerOptions, field: string): TpeOptions {
     localFraction: optionalFinite(o.localFraction, `${field}.local_fraction`),
     localTopK: o.localTopK,
     localScale: optionalFinite(o.localScale, `${field}.local_scale`),
+    localCentres: o.localCentres,
   });
 }
 
@@ -140,8 +141,8 @@ export function samplerSpecToWire(spec: SamplerSpec): WireSamplerSpec {
         },
       };
     case 'tpe': {
-      // clipScale, rankWeights, localKept and univariateFraction are experiment-only knobs (samplers/tpe/README.md), not on the wire.
-      const { gamma, weights, bandwidth, clipScale: _c, rankWeights: _r, localKept: _k, univariateFraction: _u, ...rest } = spec.options;
+      // clipScale, rankWeights, localKept, univariateFraction and localHopFraction are experiment-only knobs (samplers/tpe/README.md), not on the wire.
+      const { gamma, weights, bandwidth, clipScale: _c, rankWeights: _r, localKept: _k, univariateFraction: _u, localHopFraction: _h, ...rest } = spec.options;
       return {
         kind: {
           $case: 'tpe',

@@ -296,7 +296,11 @@ export interface TpeSamplerOptions {
     | number
     | undefined;
   /** Scale of a local-refinement step relative to the spread of those trials (default 1.0). */
-  localScale?: number | undefined;
+  localScale?:
+    | number
+    | undefined;
+  /** A local-refinement step centres on one of this many best trials, drawn uniformly (default 5; 1 = the best). */
+  localCentres?: number | undefined;
 }
 
 /** Options of the Gaussian-process sampler. Unset fields take hpo's defaults. */
@@ -717,6 +721,7 @@ function createBaseTpeSamplerOptions(): TpeSamplerOptions {
     localFraction: undefined,
     localTopK: undefined,
     localScale: undefined,
+    localCentres: undefined,
   };
 }
 
@@ -775,6 +780,9 @@ export const TpeSamplerOptions: MessageFns<TpeSamplerOptions> = {
     }
     if (message.localScale !== undefined) {
       writer.uint32(145).double(message.localScale);
+    }
+    if (message.localCentres !== undefined) {
+      writer.uint32(152).uint32(message.localCentres);
     }
     return writer;
   },
@@ -936,6 +944,14 @@ export const TpeSamplerOptions: MessageFns<TpeSamplerOptions> = {
             message.localScale = reader.double();
             continue;
           }
+          case 19: {
+            if (tag !== 152) {
+              break;
+            }
+
+            message.localCentres = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1020,6 +1036,11 @@ export const TpeSamplerOptions: MessageFns<TpeSamplerOptions> = {
         : isSet(object.local_scale)
         ? globalThis.Number(object.local_scale)
         : undefined,
+      localCentres: isSet(object.localCentres)
+        ? globalThis.Number(object.localCentres)
+        : isSet(object.local_centres)
+        ? globalThis.Number(object.local_centres)
+        : undefined,
     };
   },
 
@@ -1079,6 +1100,9 @@ export const TpeSamplerOptions: MessageFns<TpeSamplerOptions> = {
     if (message.localScale !== undefined) {
       obj.localScale = floatToJson(message.localScale);
     }
+    if (message.localCentres !== undefined) {
+      obj.localCentres = Math.round(message.localCentres);
+    }
     return obj;
   },
 
@@ -1105,6 +1129,7 @@ export const TpeSamplerOptions: MessageFns<TpeSamplerOptions> = {
     message.localFraction = object.localFraction ?? undefined;
     message.localTopK = object.localTopK ?? undefined;
     message.localScale = object.localScale ?? undefined;
+    message.localCentres = object.localCentres ?? undefined;
     return message;
   },
 };
