@@ -11,6 +11,7 @@ import type { ServerTlsOptions } from '../../src/server/tls.js';
 import { type HpoServiceImpl, createHpoService } from '../../src/service/create-hpo-service.js';
 import { migrateToLatest } from '../../src/storage/migrate.js';
 import { type OpenedDatabase, openDatabase } from '../../src/storage/open-database.js';
+import type { StoreFactory } from './test-database.js';
 
 /** A real hpo server (embedded store in memory, real service, security layer) whose log lines the test reads. */
 export interface SecureServer {
@@ -35,6 +36,8 @@ export interface SecureServerOptions {
   readonly tokensFile?: string;
   readonly tls?: ServerTlsOptions;
   readonly limits?: Limits;
+  /** The store to run on (tests/support/test-database.ts); default a fresh embedded store in memory. */
+  readonly stores?: StoreFactory;
 }
 
 export async function startSecureServer(options: SecureServerOptions = {}): Promise<SecureServer> {
@@ -61,8 +64,12 @@ export async function startSecureServer(options: SecureServerOptions = {}): Prom
         (error: unknown) => (error instanceof NotFoundError || error instanceof InvalidArgumentError ? false : Promise.reject(error)),
       ),
   });
-  const opened: OpenedDatabase = await openDatabase({ inMemory: true });
-  await migrateToLatest(opened.db);
+  const opened: Pick<OpenedDatabase, 'db' | 'close'> = options.stores
+    ? await options.stores.open()
+    : await openDatabase({ inMemory: true }).then(async (o) => {
+        await migrateToLatest(o.db);
+        return o;
+      });
   service = createHpoService({ db: opened.db, reaperIntervalMs: 0 });
   const server: RunningGrpcServer = await startGrpcServer({
     service,
