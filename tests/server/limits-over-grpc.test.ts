@@ -7,6 +7,7 @@ import { CONVERSION_LIMITS, DEFAULT_LIMITS, SERVICE_LIMITS } from '../../src/ser
 import { rejectionOf } from '../support/grpc-client.js';
 import { type SecureCaller, connectAs } from '../support/secure-client.js';
 import { type SecureServer, startSecureServer } from '../support/secure-server.js';
+import { describeStores } from '../support/test-database.js';
 
 /**
  * Every limit of src/server/limits.ts, one past its default, over a real connection to the real service: the
@@ -32,17 +33,6 @@ async function newRunningTrial(): Promise<number> {
   if (result.kind !== 'trial') throw new Error('study is done');
   return result.trial.id;
 }
-
-beforeAll(async () => {
-  server = await startSecureServer({ auth: 'none' });
-  hpo = connectAs(server.address);
-  await server.service.createStudy({ name: STUDY, directions: ['minimize'] });
-  trialId = await newRunningTrial();
-}, 120_000);
-afterAll(async () => {
-  hpo?.close();
-  await server?.stop();
-});
 
 type Case = readonly [limit: string, code: keyof typeof status, field: RegExp, call: () => Promise<unknown>];
 
@@ -119,39 +109,53 @@ const CASES: readonly Case[] = [
   ['a page of trials', 'INVALID_ARGUMENT', /^page_size: .*10000/, () => hpo.listTrials({ studyName: STUDY, pageSize: SERVICE_LIMITS.listTrialsMaxPageSize + 1 })],
 ];
 
-describe('every limit, one past its default', () => {
-  it.each(CASES)('%s: %s naming the field, nothing stored changes', async (_, code, field, call) => {
-    const before = await server.snapshot();
-    const error = await rejectionOf(call());
-    expect(`${status[error.code]}: ${error.details}`).toMatch(new RegExp(`^${code}: `));
-    expect(error.details).toMatch(field);
-    expect(await server.snapshot()).toBe(before);
+describeStores('limits over gRPC', (stores) => {
+  beforeAll(async () => {
+    server = await startSecureServer({ auth: 'none', stores });
+    hpo = connectAs(server.address);
+    await server.service.createStudy({ name: STUDY, directions: ['minimize'] });
+    trialId = await newRunningTrial();
+  }, 120_000);
+  afterAll(async () => {
+    hpo?.close();
+    await server?.stop();
   });
 
-  it('parameters per trial, across suggest calls: RESOURCE_EXHAUSTED once the trial would hold more than the limit', async () => {
-    const id = await newRunningTrial();
-    const half = SERVICE_LIMITS.paramsPerTrial / 2;
-    await hpo.suggest({ trialId: id, params: Array.from({ length: half }, (_, i) => float(`a${i}`)) });
-    await hpo.suggest({ trialId: id, params: Array.from({ length: half }, (_, i) => float(`b${i}`)) });
-    const before = await server.snapshot();
-    const error = await rejectionOf(hpo.suggest({ trialId: id, params: [float('one-too-many')] }));
-    expect(error.code).toBe(status.RESOURCE_EXHAUSTED);
-    expect(error.details).toMatch(/^params: /);
-    expect(await server.snapshot()).toBe(before);
-  });
 
-  it('intermediate values per trial: RESOURCE_EXHAUSTED for a new step past the limit, a repeated step still answers', async () => {
-    const id = await newRunningTrial();
-    const max = SERVICE_LIMITS.intermediateValuesPerTrial;
-    // Reporting 100,000 steps one by one takes minutes; the rows are written directly instead (steps 0..max-2),
-    // and the last allowed one through the service, so the service's cache has seen every row.
-    await sql`insert into trial_intermediate_values (trial_id, step, value) select ${id}, g, 0.5 from generate_series(0, ${max - 2}) g`.execute(server.db);
-    await hpo.report({ trialId: id, step: max - 1, value: 0.5 });
-    const before = await server.snapshot();
-    const error = await rejectionOf(hpo.report({ trialId: id, step: max, value: 0.5 }));
-    expect(error.code).toBe(status.RESOURCE_EXHAUSTED);
-    expect(error.details).toMatch(/^step: trial \d+ already holds 100000 intermediate values/);
-    expect(await server.snapshot()).toBe(before);
-    await expect(hpo.report({ trialId: id, step: 7, value: 0.5 })).resolves.toMatchObject({ shouldPrune: false });
+  describe('every limit, one past its default', () => {
+    it.each(CASES)('%s: %s naming the field, nothing stored changes', async (_, code, field, call) => {
+      const before = await server.snapshot();
+      const error = await rejectionOf(call());
+      expect(`${status[error.code]}: ${error.details}`).toMatch(new RegExp(`^${code}: `));
+      expect(error.details).toMatch(field);
+      expect(await server.snapshot()).toBe(before);
+    });
+
+    it('parameters per trial, across suggest calls: RESOURCE_EXHAUSTED once the trial would hold more than the limit', async () => {
+      const id = await newRunningTrial();
+      const half = SERVICE_LIMITS.paramsPerTrial / 2;
+      await hpo.suggest({ trialId: id, params: Array.from({ length: half }, (_, i) => float(`a${i}`)) });
+      await hpo.suggest({ trialId: id, params: Array.from({ length: half }, (_, i) => float(`b${i}`)) });
+      const before = await server.snapshot();
+      const error = await rejectionOf(hpo.suggest({ trialId: id, params: [float('one-too-many')] }));
+      expect(error.code).toBe(status.RESOURCE_EXHAUSTED);
+      expect(error.details).toMatch(/^params: /);
+      expect(await server.snapshot()).toBe(before);
+    });
+
+    it('intermediate values per trial: RESOURCE_EXHAUSTED for a new step past the limit, a repeated step still answers', async () => {
+      const id = await newRunningTrial();
+      const max = SERVICE_LIMITS.intermediateValuesPerTrial;
+      // Reporting 100,000 steps one by one takes minutes; the rows are written directly instead (steps 0..max-2),
+      // and the last allowed one through the service, so the service's cache has seen every row.
+      await sql`insert into trial_intermediate_values (trial_id, step, value) select ${id}, g, 0.5 from generate_series(0, ${max - 2}) g`.execute(server.db);
+      await hpo.report({ trialId: id, step: max - 1, value: 0.5 });
+      const before = await server.snapshot();
+      const error = await rejectionOf(hpo.report({ trialId: id, step: max, value: 0.5 }));
+      expect(error.code).toBe(status.RESOURCE_EXHAUSTED);
+      expect(error.details).toMatch(/^step: trial \d+ already holds 100000 intermediate values/);
+      expect(await server.snapshot()).toBe(before);
+      await expect(hpo.report({ trialId: id, step: 7, value: 0.5 })).resolves.toMatchObject({ shouldPrune: false });
+    });
   });
 });
