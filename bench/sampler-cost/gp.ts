@@ -98,7 +98,7 @@ Mean CPU milliseconds of the ${asks} asks after n finished trials (periodic warm
 brackets the slowest of them and the first GP ask (fitted from the default hyperparameters). CPU time of the
 process, because wall time on this shared 2-core machine mostly measures the neighbours' load (wall means are
 printed by the run). Node ${process.version}, one thread, default options (2048 candidates up to 100 training
-points, 2048·(100/n)³ beyond, at least 256, 10 local searches,
+points, 2048·(100/n)³ beyond, at least 256; 20 local searches up to 100 points, 10 beyond;
 at most 200 training points). Anchor, Optuna 4.9 GPSampler in 10 dims: 35 ms at 50 trials, 85 ms at
 200, 129 ms at 300. Target: at most 40 ms at 200 trials in 10 dims.
 
