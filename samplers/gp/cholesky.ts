@@ -5,7 +5,7 @@
 
 /**
  * Σ a[ao + k] b[bo + k] for k < len, with four independent accumulators: a single running sum is bound by the
- * latency of floating-point addition, four keep the multiplier busy (about 3× faster in V8).
+ * latency of floating-point addition, four keep the multiplier busy (measured 1.4× faster in V8 here).
  */
 export function dot(a: Float64Array, ao: number, b: Float64Array, bo: number, len: number): number {
   let s0 = 0;
