@@ -6,6 +6,7 @@ import { HpoServiceService } from '../../src/generated/hpo/v1/hpo_service.js';
 import type { HpoRpcName } from '../../src/server/auth/rpc-scopes.js';
 import { checkHealth } from '../support/grpc-client.js';
 import { type SecureServer, startSecureServer } from '../support/secure-server.js';
+import { type StoreFactory, describeStores } from '../support/test-database.js';
 
 /**
  * A few thousand random and malformed messages through a real connection, as an admin (so that every message
@@ -26,23 +27,6 @@ const READ_ONLY = new Set<HpoRpcName>(['getStudy', 'listStudies', 'getTrial', 'l
 let server: SecureServer;
 let client: Client;
 const finishedTrialIds: number[] = [];
-
-beforeAll(async () => {
-  server = await startSecureServer({ auth: 'tokens', tokensFile: `fuzzer:admin:${ADMIN}\n` });
-  await server.service.createStudy({ name: STUDY, directions: ['minimize'], userAttrs: { team: 'a' } });
-  for (const state of ['COMPLETE', 'FAIL', 'PRUNED', 'COMPLETE'] as const) {
-    const asked = await server.service.ask({ studyName: STUDY, searchSpace: { x: { kind: 'float', low: 0, high: 1, log: false } } });
-    if (asked.kind !== 'trial') throw new Error('study done');
-    await server.service.report({ trialId: asked.trial.id, step: 0, value: 1 });
-    await server.service.tell({ trialId: asked.trial.id, state, values: state === 'COMPLETE' ? [0.5] : undefined });
-    finishedTrialIds.push(asked.trial.id);
-  }
-  client = new Client(server.address, credentials.createInsecure(), { 'grpc.max_send_message_length': -1 });
-}, 120_000);
-afterAll(async () => {
-  client?.close();
-  await server?.stop();
-});
 
 // ---- building blocks -------------------------------------------------------------------------------------
 
@@ -269,55 +253,75 @@ function send(call: { rpc: HpoRpcName; bytes: Uint8Array; metadata: Metadata }):
   });
 }
 
-describe('a few thousand random and malformed messages over a real connection', () => {
-  it('leave the server up, every table unchanged, and no error unmapped', async () => {
-    const before = await server.snapshot();
-    const rng = createRng('fuzz-over-grpc', Number(process.env.FUZZ_SEED ?? 1));
-    const outcomes = new Map<string, number>();
-    const byRpc = new Map<string, string[]>();
-    const accepted: string[] = [];
-    for (let sent = 0; sent < MESSAGES; sent += 8) {
-      const calls = Array.from({ length: 8 }, () => nextCall(rng));
-      const results = await Promise.all(calls.map(send));
-      results.forEach((outcome, i) => {
-        outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
-        if (outcome === 'INTERNAL' || outcome === 'UNKNOWN' || outcome === 'DEADLINE_EXCEEDED' || outcome === 'UNAVAILABLE')
-          byRpc.set(outcome, [...(byRpc.get(outcome) ?? []), calls[i].rpc]);
-        // A mutating RPC that succeeded (e.g. a tell repeating a finished trial's outcome, answered as a retry):
-        // kept to explain a changed table, should there be one.
-        if (outcome === 'OK' && !READ_ONLY.has(calls[i].rpc)) {
-          const decoded = HpoServiceService[calls[i].rpc].requestDeserialize(Buffer.from(calls[i].bytes));
-          accepted.push(`${calls[i].rpc} ${JSON.stringify(decoded).slice(0, 300)}`);
-        }
-      });
+describeStores('fuzz over gRPC', (stores: StoreFactory) => {
+  beforeAll(async () => {
+    server = await startSecureServer({ auth: 'tokens', tokensFile: `fuzzer:admin:${ADMIN}\n`, stores });
+    finishedTrialIds.length = 0;
+    await server.service.createStudy({ name: STUDY, directions: ['minimize'], userAttrs: { team: 'a' } });
+    for (const state of ['COMPLETE', 'FAIL', 'PRUNED', 'COMPLETE'] as const) {
+      const asked = await server.service.ask({ studyName: STUDY, searchSpace: { x: { kind: 'float', low: 0, high: 1, log: false } } });
+      if (asked.kind !== 'trial') throw new Error('study done');
+      await server.service.report({ trialId: asked.trial.id, step: 0, value: 1 });
+      await server.service.tell({ trialId: asked.trial.id, state, values: state === 'COMPLETE' ? [0.5] : undefined });
+      finishedTrialIds.push(asked.trial.id);
     }
-    console.log('fuzz outcomes', Object.fromEntries([...outcomes].sort()));
-    // What the server logged about calls that ended INTERNAL (unmapped errors), once each, for the failure message.
-    const unmapped = [
-      ...new Set(
-        server.logLines
-          .map((line) => JSON.parse(line) as { level: number; msg?: string; method?: string; err?: { message?: string } })
-          .filter((entry) => entry.level >= 50)
-          .map((entry) => `${entry.method ?? ''} ${entry.msg ?? ''}: ${entry.err?.message?.slice(0, 200) ?? ''}`),
-      ),
-    ];
-    if (unmapped.length > 0) console.log('unmapped errors', unmapped);
-    expect(Object.fromEntries(byRpc)).toEqual({});
-    const after = await server.snapshot();
-    expect(after === before ? [] : accepted).toEqual([]);
-    expect(after).toBe(before);
-    expect(await checkHealth(server.address)).toBe('SERVING');
-    // And it still does its job.
-    const ok = await send({
-      rpc: 'getStudy',
-      bytes: wire.GetStudyRequest.encode({ studyName: STUDY }).finish(),
-      metadata: (() => {
-        const m = new Metadata();
-        m.set('authorization', `Bearer ${ADMIN}`);
-        return m;
-      })(),
-    });
-    expect(ok).toBe('OK');
-    expect(server.logLines.join('\n')).not.toContain(ADMIN);
-  }, 600_000);
+    client = new Client(server.address, credentials.createInsecure(), { 'grpc.max_send_message_length': -1 });
+  }, 120_000);
+  afterAll(async () => {
+    client?.close();
+    await server?.stop();
+  });
+
+  describe('a few thousand random and malformed messages over a real connection', () => {
+    it('leave the server up, every table unchanged, and no error unmapped', async () => {
+      const before = await server.snapshot();
+      const rng = createRng('fuzz-over-grpc', Number(process.env.FUZZ_SEED ?? 1));
+      const outcomes = new Map<string, number>();
+      const byRpc = new Map<string, string[]>();
+      const accepted: string[] = [];
+      for (let sent = 0; sent < MESSAGES; sent += 8) {
+        const calls = Array.from({ length: 8 }, () => nextCall(rng));
+        const results = await Promise.all(calls.map(send));
+        results.forEach((outcome, i) => {
+          outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+          if (outcome === 'INTERNAL' || outcome === 'UNKNOWN' || outcome === 'DEADLINE_EXCEEDED' || outcome === 'UNAVAILABLE')
+            byRpc.set(outcome, [...(byRpc.get(outcome) ?? []), calls[i].rpc]);
+          // A mutating RPC that succeeded (e.g. a tell repeating a finished trial's outcome, answered as a retry):
+          // kept to explain a changed table, should there be one.
+          if (outcome === 'OK' && !READ_ONLY.has(calls[i].rpc)) {
+            const decoded = HpoServiceService[calls[i].rpc].requestDeserialize(Buffer.from(calls[i].bytes));
+            accepted.push(`${calls[i].rpc} ${JSON.stringify(decoded).slice(0, 300)}`);
+          }
+        });
+      }
+      console.log('fuzz outcomes', Object.fromEntries([...outcomes].sort()));
+      // What the server logged about calls that ended INTERNAL (unmapped errors), once each, for the failure message.
+      const unmapped = [
+        ...new Set(
+          server.logLines
+            .map((line) => JSON.parse(line) as { level: number; msg?: string; method?: string; err?: { message?: string } })
+            .filter((entry) => entry.level >= 50)
+            .map((entry) => `${entry.method ?? ''} ${entry.msg ?? ''}: ${entry.err?.message?.slice(0, 200) ?? ''}`),
+        ),
+      ];
+      if (unmapped.length > 0) console.log('unmapped errors', unmapped);
+      expect(Object.fromEntries(byRpc)).toEqual({});
+      const after = await server.snapshot();
+      expect(after === before ? [] : accepted).toEqual([]);
+      expect(after).toBe(before);
+      expect(await checkHealth(server.address)).toBe('SERVING');
+      // And it still does its job.
+      const ok = await send({
+        rpc: 'getStudy',
+        bytes: wire.GetStudyRequest.encode({ studyName: STUDY }).finish(),
+        metadata: (() => {
+          const m = new Metadata();
+          m.set('authorization', `Bearer ${ADMIN}`);
+          return m;
+        })(),
+      });
+      expect(ok).toBe('OK');
+      expect(server.logLines.join('\n')).not.toContain(ADMIN);
+    }, 600_000);
+  });
 });
