@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import {
   credentials,
+  Metadata,
   type handleUnaryCall,
   loadPackageDefinition,
   makeClientConstructor,
@@ -88,18 +89,18 @@ export function watchHealthUntil(address: string, until: string, onFirst: () => 
   });
 }
 
-/** Sends one server reflection (grpc.reflection.v1) request and resolves with its response. */
-export function askReflection(address: string, request: Record<string, unknown>): Promise<Record<string, any>> {
+/** Sends one server reflection (grpc.reflection.v1) request and resolves with its response (metadata: e.g. a token). */
+export function askReflection(address: string, request: Record<string, unknown>, metadata?: Metadata): Promise<Record<string, any>> {
   const protoDir = join(import.meta.dirname, '..', '..', 'node_modules', '@grpc', 'reflection', 'build', 'proto');
   const definition = loadSync('grpc/reflection/v1/reflection.proto', { includeDirs: [protoDir], keepCase: true, oneofs: true });
   const pkg = loadPackageDefinition(definition) as unknown as {
     grpc: { reflection: { v1: { ServerReflection: new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => Client } } };
   };
   const client = new pkg.grpc.reflection.v1.ServerReflection(address, credentials.createInsecure()) as Client & {
-    ServerReflectionInfo(): NodeJS.ReadWriteStream & { write(m: unknown): void; end(): void };
+    ServerReflectionInfo(metadata?: Metadata): NodeJS.ReadWriteStream & { write(m: unknown): void; end(): void };
   };
   return new Promise((resolve, reject) => {
-    const stream = client.ServerReflectionInfo();
+    const stream = metadata ? client.ServerReflectionInfo(metadata) : client.ServerReflectionInfo();
     stream.on('data', (response: Record<string, any>) => {
       resolve(response);
       stream.end();
@@ -111,8 +112,8 @@ export function askReflection(address: string, request: Record<string, unknown>)
 }
 
 /** The services listed by server reflection (grpc.reflection.v1). */
-export async function listServicesByReflection(address: string): Promise<string[]> {
-  const response = await askReflection(address, { list_services: '' });
+export async function listServicesByReflection(address: string, metadata?: Metadata): Promise<string[]> {
+  const response = await askReflection(address, { list_services: '' }, metadata);
   return ((response.list_services_response?.service ?? []) as Array<{ name: string }>).map((s) => s.name).sort();
 }
 

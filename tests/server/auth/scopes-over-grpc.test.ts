@@ -6,7 +6,8 @@ import { TrialState } from '../../../src/generated/hpo/v1/trial.js';
 import { type HpoRpcName, RPC_SCOPES } from '../../../src/server/auth/rpc-scopes.js';
 import { type Scope, SCOPES, scopeGrants } from '../../../src/server/auth/scope.js';
 import { hashToken } from '../../../src/server/auth/token-hash.js';
-import { checkHealth, rejectionOf } from '../../support/grpc-client.js';
+import { Metadata } from '@grpc/grpc-js';
+import { checkHealth, listServicesByReflection, rejectionOf } from '../../support/grpc-client.js';
 import { connectAs } from '../../support/secure-client.js';
 import { type SecureServer, startSecureServer } from '../../support/secure-server.js';
 import { describeStores } from '../../support/test-database.js';
@@ -147,6 +148,15 @@ describeStores('scopes over gRPC', (stores) => {
       } finally {
         client.close();
       }
+    });
+  });
+
+  describe('server reflection', () => {
+    it('needs a token of at least read scope', async () => {
+      await expect(listServicesByReflection(server.address)).rejects.toMatchObject({ code: status.UNAUTHENTICATED });
+      const metadata = new Metadata();
+      metadata.set('authorization', `Bearer ${SECRETS.read}`);
+      expect(await listServicesByReflection(server.address, metadata)).toContain('hpo.v1.HpoService');
     });
   });
 
