@@ -1,5 +1,5 @@
 import type { Json } from '../core/json.js';
-import { lockStudyById, takeTrialNumber } from '../storage/study-repository.js';
+import { lockStudyById, reopenStudy, takeTrialNumber } from '../storage/study-repository.js';
 import { findExpiredTrials, insertTrial, lockTrial, updateTrial } from '../storage/trial-repository.js';
 import { inTransaction, type ServiceContext } from './service-context.js';
 import { FIXED_PARAMS_ATTR } from '../core/sample-params.js';
@@ -63,6 +63,9 @@ async function reapOne(ctx: ServiceContext, studyId: number, trialId: number): P
         retry_of: row.number,
         created_at: now.toISOString(),
       });
+      // A grid study is marked done when its last point is handed out, while trials still run; the retry of
+      // one of them must still be handed out, so the study reopens (the next ask that finds nothing marks it done again).
+      if (study.state === 'DONE') await reopenStudy(trx, study.id);
     }
     const reason =
       `no heartbeat for ${study.heartbeat_grace_seconds}s (lease expired)` +

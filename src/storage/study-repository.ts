@@ -66,6 +66,15 @@ export async function markStudyDone(db: Db, studyId: number, reason: string): Pr
     .execute();
 }
 
+/** Undoes markStudyDone: ask hands out trials again (a retry was enqueued after the study was done). */
+export async function reopenStudy(db: Db, studyId: number): Promise<void> {
+  await db
+    .updateTable('studies')
+    .set({ state: 'RUNNING', system_attrs: sql`system_attrs - 'done_reason'` })
+    .where('id', '=', studyId)
+    .execute();
+}
+
 /** Merges `{ key: value }` into the user attributes of the named study; returns whether it exists. */
 export async function setStudyUserAttr(db: Db, name: string, key: string, valueJson: string): Promise<boolean> {
   const result = await db
