@@ -24,7 +24,7 @@ import { MAX_ID_LENGTH, MAX_NAME_LENGTH, MAX_PARAM_NAME_LENGTH } from './convert
  *   pruners wrapped in each other           4           convert/pruner-spec.ts                INVALID_ARGUMENT
  *   parameters per trial (ask, suggest)     1,000       service/limits.ts (and suggest.ts)    RESOURCE_EXHAUSTED
  *   intermediate values per trial           100,000     service/limits.ts (report.ts)         RESOURCE_EXHAUSTED
- *   objectives                              16          convert/study.ts (the service: 64)    INVALID_ARGUMENT
+ *   objectives                              16          service/limits.ts (convert/study.ts)    INVALID_ARGUMENT
  *   one attribute value as JSON             64 KiB      service/limits.ts                     INVALID_ARGUMENT
  *   fail_reason                             4,096 ch.   service/limits.ts                     INVALID_ARGUMENT
  *   ListStudies / ListTrials page_size      1,000 / 10,000  service/limits.ts                 INVALID_ARGUMENT

@@ -13,7 +13,8 @@ export const LIMITS = {
   intermediateValuesPerTrial: 100_000,
   attrKeyLength: 256,
   attrValueBytes: 64 * 1024,
-  objectives: 64,
+  /** More objectives than this is a client bug, not a study. */
+  objectives: 16,
   requestIdLength: 256,
   workerIdLength: 256,
   failReasonLength: 4096,

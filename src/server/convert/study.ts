@@ -15,9 +15,10 @@ import { attributesFromWire, attributesToWire } from './json-value.js';
 import { prunerSpecFromWire, prunerSpecToWire } from './pruner-spec.js';
 import { samplerSpecFromWire, samplerSpecToWire } from './sampler-spec.js';
 import { MAX_NAME_LENGTH, optionalId, requireName } from './wire-checks.js';
+import { LIMITS } from '../../service/limits.js';
 
-/** More objectives than this is a client bug, not a study. */
-export const MAX_OBJECTIVES = 16;
+/** The service's limit, checked here too so the wire field is named (`directions`). */
+export const MAX_OBJECTIVES = LIMITS.objectives;
 
 export function studyNameFromWire(name: string, field = 'study_name'): string {
   return requireName(name, field, MAX_NAME_LENGTH);
