@@ -75,12 +75,15 @@ async function runStore(kind: string): Promise<Row[]> {
     u.pathname = `/${dbName}`;
     location = { url: u.toString() };
     serverArgs = ['--database-url', u.toString()];
-    const stats = new pg.Client({ connectionString: args['database-url'] });
+    const stats = new pg.Client({ connectionString: u.toString() });
     await stats.connect();
-    // Transactions committed in the bench database (the server's, plus the reaper's and this counter's own few).
+    // Ask and tell transactions: each one inserts its request ids (every SDK call carries one), and a row's
+    // xmin is its inserting transaction, never rewritten. (pg_stat_database.xact_commit lags: busy backends
+    // report their counters late.)
     commitCounter = async () => {
-      await stats.query('select pg_stat_clear_snapshot()');
-      const { rows } = await stats.query('select xact_commit::bigint as n from pg_stat_database where datname = $1', [dbName]);
+      const { rows } = await stats.query(
+        "select count(distinct xmin::text)::bigint as n from request_ids where method in ('Ask', 'Tell')",
+      );
       return Number(rows[0].n);
     };
     cleanup = async () => {
