@@ -7,7 +7,7 @@ import type { NewTrialRow, StudyRow, TrialRow } from '../storage/database.js';
 import { findRequestResponses, insertAskedTrials, lockWaitingTrials, type RequestResponse } from '../storage/batch-repository.js';
 import { lockStudyByName, markStudyDone } from '../storage/study-repository.js';
 import { findTrialById, findTrialByNumber, updateTrial } from '../storage/trial-repository.js';
-import { doneReason, sampleNewTrial } from './ask.js';
+import { doneReason, sampleNewTrial } from './sample-new-trial.js';
 import type { AskResult } from './hpo-service.js';
 import { requestIdReused } from './idempotency.js';
 import { validateRequestId, validateSearchSpace, validateStudyName, validateWorkerId } from './limits.js';
