@@ -14,7 +14,7 @@ import { readIntermediateValues } from '../storage/trial-repository.js';
 import type { TrialRecord } from './hpo-service.js';
 import { requestIdReused } from './idempotency.js';
 import { inTransaction, type ServiceContext } from './service-context.js';
-import { validateTell, type TellInput, type ValidTell } from './tell.js';
+import { validateTell, type TellInput, type ValidTell } from './tell-validation.js';
 import { checkLease } from './trial-lease.js';
 import { groupIntermediateValues, trialRecordOf } from './trial-record.js';
 

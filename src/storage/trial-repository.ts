@@ -56,20 +56,6 @@ export async function lockTrial(db: Db, id: number): Promise<TrialRow | undefine
   return db.selectFrom('trials').select(TRIAL_COLUMNS).select(changeXid).where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
-/** The lowest-numbered WAITING trial of a study, locked. */
-export async function lockFirstWaitingTrial(db: Db, studyId: number): Promise<TrialRow | undefined> {
-  return db
-    .selectFrom('trials')
-    .select(TRIAL_COLUMNS)
-    .select(changeXid)
-    .where('study_id', '=', studyId)
-    .where('state', '=', 'WAITING')
-    .orderBy('number')
-    .limit(1)
-    .forUpdate()
-    .executeTakeFirst();
-}
-
 /** Updates a trial and returns the new row. */
 export async function updateTrial(
   db: Db,
@@ -132,18 +118,6 @@ export async function readIntermediateValues(db: Db, trialIds: readonly number[]
     .orderBy('trial_id')
     .orderBy('step')
     .execute();
-}
-
-/** The value at the highest step of a trial. */
-export async function findLastIntermediateValue(db: Db, trialId: number): Promise<number | undefined> {
-  const row = await db
-    .selectFrom('trial_intermediate_values')
-    .select('value')
-    .where('trial_id', '=', trialId)
-    .orderBy('step', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return row?.value;
 }
 
 /** What changed in a study since a reader's last snapshot (see readTrialChanges). */
@@ -325,27 +299,6 @@ export async function insertTrialsAndAdvance(
     .returning(TRIAL_COLUMNS)
     .returning(changeXid)
     .execute();
-}
-
-/** updateTrial, also returning the trial's intermediate values (one round trip). */
-export async function updateTrialWithValues(
-  db: Db,
-  id: number,
-  patch: Parameters<typeof updateTrial>[2],
-): Promise<{ row: TrialRow; values: Map<number, number> }> {
-  const result = await db
-    .updateTable('trials as t')
-    .set(patch)
-    .where('t.id', '=', id)
-    .returning(TRIAL_COLUMNS.map((c) => `t.${c}` as const))
-    .returning(sql<string>`t.change_xid::text`.as('change_xid'))
-    .returning(sql<number[]>`array(select v.step::float8 from trial_intermediate_values v where v.trial_id = t.id order by v.step)`.as('iv_steps'))
-    .returning(sql<number[]>`array(select v.value from trial_intermediate_values v where v.trial_id = t.id order by v.step)`.as('iv_values'))
-    .executeTakeFirstOrThrow();
-  const { iv_steps, iv_values, ...row } = result;
-  const values = new Map<number, number>();
-  for (let i = 0; i < iv_steps.length; i++) values.set(iv_steps[i], iv_values[i]);
-  return { row: row as TrialRow, values };
 }
 
 /**
