@@ -2,7 +2,7 @@ import { connect, type HpoClientError } from '@hpo/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AcknowledgedTell, multiTarget, runWorker, sleep } from './support/fault-workers.js';
 import { privatePostgresUnavailable, type PrivatePostgres, startPrivatePostgres } from './support/private-postgres.js';
-import { startKillableServer, type KillableServer } from './support/server-process.js';
+import { spawnServer, type ServerProcess } from '../support/spawn-server.js';
 import { countStates, range, readStoredTrials } from './support/stored-trials.js';
 
 const WORKERS = 8;
@@ -21,10 +21,10 @@ const describeOutage = unavailable && process.env.CI !== 'true' ? describe.skip 
  */
 describeOutage('Postgres stopped for 10 s mid-run', () => {
   let pg: PrivatePostgres;
-  let servers: KillableServer[] = [];
+  let servers: ServerProcess[] = [];
   beforeAll(async () => {
     pg = await startPrivatePostgres();
-    servers = await Promise.all([0, 1].map(() => startKillableServer(['--database-url', pg.url])));
+    servers = await Promise.all([0, 1].map(() => spawnServer(['--database-url', pg.url])));
   }, 120_000);
   afterAll(async () => {
     await Promise.all(servers.map((s) => s.stop()));

@@ -2,7 +2,7 @@ import { connect } from '@hpo/client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describePostgres, type TestStore } from '../support/test-database.js';
 import { type AcknowledgedTell, multiTarget, runWorker } from './support/fault-workers.js';
-import { startKillableServer, type KillableServer } from './support/server-process.js';
+import { spawnServer, type ServerProcess } from '../support/spawn-server.js';
 import { countStates, range, readStoredTrials } from './support/stored-trials.js';
 
 const WORKERS = 16;
@@ -16,10 +16,10 @@ const BUDGET = 30;
  */
 describePostgres('kill -9 of one server under load', (stores) => {
   let store: TestStore;
-  let servers: KillableServer[] = [];
+  let servers: ServerProcess[] = [];
   beforeAll(async () => {
     store = await stores.open();
-    servers = await Promise.all([0, 1, 2].map(() => startKillableServer(['--database-url', store.url!])));
+    servers = await Promise.all([0, 1, 2].map(() => spawnServer(['--database-url', store.url!])));
   }, 120_000);
   afterAll(async () => {
     await Promise.all(servers.map((s) => s.stop()));

@@ -4,7 +4,10 @@ import { createInterface } from 'node:readline';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
-/** A real `hpo serve` child process (tsx src/cli/main.ts serve), listening on a free port. */
+/**
+ * A real `hpo serve` child process listening on a free port. Node runs bin/hpo.js itself (no tsx wrapper in
+ * between), so SIGTERM and SIGKILL reach the server.
+ */
 export interface ServerProcess {
   readonly port: number;
   readonly address: string;
@@ -13,13 +16,15 @@ export interface ServerProcess {
   readonly logs: Array<Record<string, unknown>>;
   /** Resolves with the exit code once the process has exited. */
   readonly exited: Promise<number | null>;
-  /** SIGTERM, then waits for the exit. */
+  /** SIGTERM (graceful), then waits for the exit. */
   stop(): Promise<number | null>;
+  /** SIGKILL: no shutdown, connections and transactions cut mid-flight. */
+  kill(): Promise<number | null>;
 }
 
 /** Starts `hpo serve --port 0` with `args` and resolves once it logs that it is listening. */
 export async function spawnServer(args: readonly string[], env: Record<string, string> = {}): Promise<ServerProcess> {
-  const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['src/cli/main.ts', 'serve', '--port', '0', '--log-format', 'json', ...args], {
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'hpo.js'), 'serve', '--port', '0', '--log-format', 'json', ...args], {
     cwd: ROOT,
     env: { ...process.env, HPO_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -47,7 +52,11 @@ export async function spawnServer(args: readonly string[], env: Record<string, s
     logs,
     exited,
     stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+    kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       return exited;
     },
   };
