@@ -4,6 +4,8 @@ import { logNormalMass, sampleTruncatedNormal } from './normal.js';
 import type { ParamDomain } from './param-domain.js';
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+/** Most cached grid-axis terms one logPdf call keeps (values × components): 32 MB of doubles. */
+const MAX_GRID_TERMS = 1 << 22;
 
 /** How kernels are sized; see bandwidth.ts and samplers/tpe/README.md. */
 export interface ParzenOptions {
@@ -173,6 +175,7 @@ export class ParzenEstimator {
     const row = new Float64Array(K);
     const out = new Float64Array(m);
     if (this.allContinuous(prepared)) return this.logPdfContinuous(points, prepared as ContinuousPrepared[], row, out);
+    const gridTerms = prepared.map((kern, j) => (kern.kind === 'numeric' && kern.step !== undefined ? this.gridTermsOf(kern, points[j]) : undefined));
     for (let i = 0; i < m; i++) {
       row.set(this.logWeights);
       for (let j = 0; j < prepared.length; j++) {
@@ -189,9 +192,16 @@ export class ParzenEstimator {
             row[k] += c0[k] - 0.5 * z * z;
           }
         } else {
-          const { mus, sigmas, logZ } = kern;
-          const half = kern.step / 2;
-          for (let k = 0; k < K; k++) row[k] += logNormalMass((x - half - mus[k]) / sigmas[k], (x + half - mus[k]) / sigmas[k]) - logZ[k];
+          const terms = gridTerms[j];
+          const at = terms?.offsets.get(x);
+          if (terms && at !== undefined) {
+            const t = terms.values;
+            for (let k = 0; k < K; k++) row[k] += t[at + k];
+          } else {
+            const { mus, sigmas, logZ } = kern;
+            const half = kern.step / 2;
+            for (let k = 0; k < K; k++) row[k] += logNormalMass((x - half - mus[k]) / sigmas[k], (x + half - mus[k]) / sigmas[k]) - logZ[k];
+          }
         }
       }
       let max = -Infinity;
@@ -207,6 +217,30 @@ export class ParzenEstimator {
       out[i] = max + Math.log(sum);
     }
     return out;
+  }
+
+  /**
+   * The per-component log masses of a grid axis for each value that occurs more than once among the points.
+   * Candidates on a grid axis repeat (an int in [0, 10] has 11 values for 24 candidates), and the step mass
+   * (two erfc per component) is the dominant cost at thousands of components: computed once per value, the
+   * sums are the same numbers as computed per point. Undefined when nothing repeats or the table would be large.
+   */
+  private gridTermsOf(kern: NumericKernels, xs: Float64Array): { offsets: Map<number, number>; values: Float64Array } | undefined {
+    const K = this.nComponents;
+    const seen = new Map<number, number>();
+    for (const x of xs) seen.set(x, (seen.get(x) ?? 0) + 1);
+    const repeated = [...seen].filter(([, count]) => count > 1).map(([x]) => x);
+    if (repeated.length === 0 || repeated.length * K > MAX_GRID_TERMS) return undefined;
+    const { mus, sigmas, logZ } = kern;
+    const half = kern.step! / 2;
+    const values = new Float64Array(repeated.length * K);
+    const offsets = new Map<number, number>();
+    repeated.forEach((x, r) => {
+      const at = r * K;
+      offsets.set(x, at);
+      for (let k = 0; k < K; k++) values[at + k] = logNormalMass((x - half - mus[k]) / sigmas[k], (x + half - mus[k]) / sigmas[k]) - logZ[k];
+    });
+    return { offsets, values };
   }
 
   private allContinuous(prepared: PreparedKernels[]): boolean {

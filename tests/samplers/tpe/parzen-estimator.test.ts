@@ -72,6 +72,18 @@ describe('ParzenEstimator', () => {
     expect(f.logPdf([Float64Array.from([0, 0.25, 0.5, 0.75, 1])]).reduce((s, v) => s + Math.exp(v), 0)).toBeCloseTo(1, 6);
   });
 
+  it('gives a grid point the same log-pdf whether it repeats among the points or is scored alone', () => {
+    const int: Distribution = { kind: 'int', low: 0, high: 10, log: false, step: 1 };
+    const obs = [[-1.5, 0], [2.5, 3], [0.5, 3], [1, 10], [-2, 7]];
+    const e = estimator([float, int], obs, multivariate);
+    const xs = Float64Array.from([0.1, -1, 2.9, 0.1, 1.7]);
+    const ns = Float64Array.from([3, 3, 5, 3, 10]);
+    const together = e.logPdf([xs, ns]);
+    for (let i = 0; i < xs.length; i++) {
+      expect(Object.is(e.logPdf([xs.subarray(i, i + 1), ns.subarray(i, i + 1)])[0], together[i])).toBe(true);
+    }
+  });
+
   it('puts total mass one on the choices of a categorical', () => {
     const cat: Distribution = { kind: 'categorical', choices: ['a', 'b', 'c'] };
     const e = estimator([cat], [[0], [0], [2]], univariate);
