@@ -34,6 +34,8 @@ interface NumericKernels {
   readonly sigmas: Float64Array;
   /** log of the kernel's mass inside [low, high] (the truncation normaliser). */
   readonly logZ: Float64Array;
+  /** Grid axes: the first component with the same centre and width as each component (see firstSameKernel). */
+  readonly same: Int32Array | undefined;
 }
 
 type ContinuousPrepared = NumericKernels & { readonly inv: Float64Array; readonly c0: Float64Array };
@@ -125,9 +127,13 @@ export class ParzenEstimator {
         mus[n] = 0.5 * (low + high);
         allSigmas[n] = range;
       }
+      const same = step !== undefined ? firstSameKernel(mus, allSigmas) : undefined;
       const logZ = new Float64Array(K);
-      for (let k = 0; k < K; k++) logZ[k] = logNormalMass((low - mus[k]) / allSigmas[k], (high - mus[k]) / allSigmas[k]);
-      this.kernels.push({ kind: 'numeric', low, high, step, mus, sigmas: allSigmas, logZ });
+      for (let k = 0; k < K; k++) {
+        const r = same ? same[k] : k;
+        logZ[k] = r < k ? logZ[r] : logNormalMass((low - mus[k]) / allSigmas[k], (high - mus[k]) / allSigmas[k]);
+      }
+      this.kernels.push({ kind: 'numeric', low, high, step, mus, sigmas: allSigmas, logZ, same });
     });
   }
 
@@ -235,10 +241,14 @@ export class ParzenEstimator {
     const half = kern.step! / 2;
     const values = new Float64Array(repeated.length * K);
     const offsets = new Map<number, number>();
+    const same = kern.same;
     repeated.forEach((x, r) => {
       const at = r * K;
       offsets.set(x, at);
-      for (let k = 0; k < K; k++) values[at + k] = logNormalMass((x - half - mus[k]) / sigmas[k], (x + half - mus[k]) / sigmas[k]) - logZ[k];
+      for (let k = 0; k < K; k++) {
+        const first = same ? same[k] : k;
+        values[at + k] = first < k ? values[at + first] : logNormalMass((x - half - mus[k]) / sigmas[k], (x + half - mus[k]) / sigmas[k]) - logZ[k];
+      }
     });
     return { offsets, values };
   }
@@ -345,4 +355,23 @@ export class ParzenEstimator {
     }
     return lo;
   }
+}
+
+/**
+ * For each component, the index of the first component with exactly the same centre and width (itself if none).
+ * On a grid axis the centres are the few grid values and multivariate kernels share one width per axis, so
+ * thousands of components are a handful of distinct kernels: their masses are computed once and copied.
+ */
+function firstSameKernel(mus: Float64Array, sigmas: Float64Array): Int32Array {
+  const firstAt = new Map<number, number>();
+  const same = new Int32Array(mus.length);
+  for (let k = 0; k < mus.length; k++) {
+    const first = firstAt.get(mus[k]);
+    if (first !== undefined && sigmas[first] === sigmas[k]) same[k] = first;
+    else {
+      same[k] = k;
+      if (first === undefined) firstAt.set(mus[k], k);
+    }
+  }
+  return same;
 }

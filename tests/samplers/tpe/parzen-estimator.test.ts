@@ -67,6 +67,9 @@ describe('ParzenEstimator', () => {
     const e = estimator([int], [[0], [4], [10]], univariate);
     const values = Float64Array.from([0, 2, 4, 6, 8, 10]);
     expect(e.logPdf([values]).reduce((s, v) => s + Math.exp(v), 0)).toBeCloseTo(1, 6);
+    // Repeated centres sharing one width (multivariate): the copied per-component masses still normalise.
+    const shared = estimator([int], [[4], [4], [0], [4], [10], [0]], multivariate);
+    expect(shared.logPdf([values]).reduce((s, v) => s + Math.exp(v), 0)).toBeCloseTo(1, 6);
     const stepped: Distribution = { kind: 'float', low: 0, high: 1, log: false, step: 0.25 };
     const f = estimator([stepped], [[0.25], [0.75]], univariate);
     expect(f.logPdf([Float64Array.from([0, 0.25, 0.5, 0.75, 1])]).reduce((s, v) => s + Math.exp(v), 0)).toBeCloseTo(1, 6);
