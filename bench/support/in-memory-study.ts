@@ -4,7 +4,7 @@ import type { PruneDecision, Pruner } from '../../src/core/pruner.js';
 import { sampleTrialStart, suggestParam, withParam } from '../../src/core/sample-params.js';
 import type { Sampler } from '../../src/core/sampler.js';
 import { type Direction, type StudyView, studyViewOf } from '../../src/core/study.js';
-import type { FrozenTrial, TrialState } from '../../src/core/trial.js';
+import { blankTrial, type FrozenTrial, type TrialState } from '../../src/core/trial.js';
 
 /**
  * A study kept in memory for benchmarks: the same sampling flow (sampleTrialStart / suggestParam) and the same
@@ -33,21 +33,7 @@ export class InMemoryStudy {
 
   /** Starts a trial and samples `space` jointly, as the server's Ask does. */
   ask(space: SearchSpace): FrozenTrial {
-    const fresh: FrozenTrial = {
-      id: this.nextId++,
-      number: this.trials.length,
-      state: 'RUNNING',
-      params: {},
-      internalParams: {},
-      distributions: {},
-      values: null,
-      intermediateValues: new Map(),
-      constraints: null,
-      userAttrs: {},
-      systemAttrs: {},
-      startedAt: null,
-      completedAt: null,
-    };
+    const fresh = blankTrial({ id: this.nextId++, number: this.trials.length, state: 'RUNNING' });
     this.trials.push(fresh);
     const view = this.samplerView(fresh);
     const chosen = sampleTrialStart(this.sampler, view, fresh, space);

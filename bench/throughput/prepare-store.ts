@@ -1,7 +1,7 @@
 import type { SearchSpace } from '../../src/core/distribution.js';
 import { createRng } from '../../src/core/rng.js';
 import { withParam } from '../../src/core/sample-params.js';
-import type { FrozenTrial } from '../../src/core/trial.js';
+import { blankTrial, type FrozenTrial } from '../../src/core/trial.js';
 import type { SamplerSpec } from '../../samplers/sampler-spec.js';
 import { createHpoService } from '../../src/service/create-hpo-service.js';
 import { storedParamsOf } from '../../src/service/trial-record.js';
@@ -47,7 +47,7 @@ export async function prepareStore(location: StoreLocation, studies: readonly St
       for (let start = 0; start < s.finished; start += 1000) {
         const rows = [];
         for (let number = start; number < Math.min(s.finished, start + 1000); number++) {
-          let trial = emptyTrial(number);
+          let trial = blankTrial({ id: 0, state: 'COMPLETE', number });
           for (const [name, d] of Object.entries(SPACE)) {
             const u = rng.random();
             const x = d.kind === 'int' ? Math.floor(d.low + u * (d.high - d.low + 1)) : d.kind === 'float' ? d.low + u * (d.high - d.low) : 0;
@@ -74,22 +74,4 @@ export async function prepareStore(location: StoreLocation, studies: readonly St
   } finally {
     await opened.close();
   }
-}
-
-function emptyTrial(number: number): FrozenTrial {
-  return {
-    id: 0,
-    number,
-    state: 'COMPLETE',
-    params: {},
-    internalParams: {},
-    distributions: {},
-    values: null,
-    intermediateValues: new Map(),
-    constraints: null,
-    userAttrs: {},
-    systemAttrs: {},
-    startedAt: null,
-    completedAt: null,
-  };
 }

@@ -41,3 +41,22 @@ export function lastStep(trial: FrozenTrial): number | undefined {
   for (const step of trial.intermediateValues.keys()) if (last === undefined || step > last) last = step;
   return last;
 }
+
+const NO_VALUES: ReadonlyMap<number, number> = new Map();
+
+/** A trial with nothing recorded yet (no params, values, attributes or times), to start a new trial from. */
+export function blankTrial(fields: Pick<FrozenTrial, 'id' | 'number' | 'state'> & Partial<FrozenTrial>): FrozenTrial {
+  return {
+    params: {},
+    internalParams: {},
+    distributions: {},
+    values: null,
+    intermediateValues: NO_VALUES,
+    constraints: null,
+    userAttrs: {},
+    systemAttrs: {},
+    startedAt: null,
+    completedAt: null,
+    ...fields,
+  };
+}
