@@ -1,16 +1,18 @@
 import { InvalidArgumentError } from '../../core/errors.js';
+import { LIMITS } from '../../service/limits.js';
 
 /**
  * Small checks shared by the wire conversions. Each names the field in proto style
  * (`search_space[2].distribution.float.low`), since that is what a client's author sees in the .proto file.
  */
 
+// The numbers are the service's (src/service/limits.ts); checked here as well so the error names the wire field.
 /** Parameter names (proto: 1..128 characters). */
-export const MAX_PARAM_NAME_LENGTH = 128;
+export const MAX_PARAM_NAME_LENGTH = LIMITS.paramNameLength;
 /** Study names and attribute keys (proto: 1..256 characters). */
-export const MAX_NAME_LENGTH = 256;
+export const MAX_NAME_LENGTH = LIMITS.studyNameLength;
 /** Worker ids and request ids: free text, but bounded so a bad client cannot store megabytes per trial. */
-export const MAX_ID_LENGTH = 256;
+export const MAX_ID_LENGTH = LIMITS.requestIdLength;
 
 export function requireName(value: string, field: string, max: number): string {
   if (value.length === 0) throw new InvalidArgumentError(field, 'must not be empty');
