@@ -147,7 +147,7 @@ async function askBatch(ctx: ServiceContext, studyName: string, inputs: readonly
         trials = entry.trialList().slice();
       }
       if (study.max_trials !== null) {
-        const used = counts.RUNNING + counts.COMPLETE + counts.PRUNED + started;
+        const used = counts.RUNNING + counts.COMPLETE + counts.PRUNED + (study.count_failed_trials ? counts.FAIL : 0) + started;
         if (used >= study.max_trials) {
           const reason = `the study reached its budget of ${study.max_trials} trials`;
           // Done for good only once nothing is running: a running trial that fails gives its slot back.

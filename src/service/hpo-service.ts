@@ -15,6 +15,8 @@ export interface FailurePolicy {
   readonly heartbeatGraceSeconds: number;
   /** How many times a failed trial's params are re-enqueued. */
   readonly maxRetries: number;
+  /** Whether FAIL trials count toward maxTrials (default false: a failed trial gives its slot back). */
+  readonly countFailedTrials: boolean;
 }
 
 export interface StudyRecord {

@@ -44,6 +44,7 @@ interface ValidStudy {
   readonly maxTrials: number | null;
   readonly heartbeatGraceSeconds: number;
   readonly maxRetries: number;
+  readonly countFailedTrials: boolean;
 }
 
 function validateCreateStudy(input: CreateStudyInput): ValidStudy {
@@ -89,6 +90,7 @@ function validateCreateStudy(input: CreateStudyInput): ValidStudy {
     maxTrials,
     heartbeatGraceSeconds: grace,
     maxRetries,
+    countFailedTrials: input.failurePolicy?.countFailedTrials === true,
   };
 }
 
@@ -131,6 +133,7 @@ export async function createStudy(
         max_trials: study.maxTrials,
         heartbeat_grace_seconds: study.heartbeatGraceSeconds,
         max_retries: study.maxRetries,
+        count_failed_trials: study.countFailedTrials,
         state: 'RUNNING',
         created_at: ctx.now().toISOString(),
       });

@@ -20,7 +20,7 @@ export function studyRecordOf(row: StudyRow, counts: Readonly<Record<string, num
     userAttrs: row.user_attrs as Record<string, Json>,
     createdAt: row.created_at,
     maxTrials: row.max_trials,
-    failurePolicy: { heartbeatGraceSeconds: row.heartbeat_grace_seconds, maxRetries: row.max_retries },
+    failurePolicy: { heartbeatGraceSeconds: row.heartbeat_grace_seconds, maxRetries: row.max_retries, countFailedTrials: row.count_failed_trials },
     state: row.state,
     trialCounts,
   };

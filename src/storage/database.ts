@@ -22,6 +22,7 @@ export interface StudiesTable {
   max_trials: number | null;
   heartbeat_grace_seconds: number;
   max_retries: number;
+  count_failed_trials: boolean;
   state: 'RUNNING' | 'DONE';
   next_trial_number: Generated<number>;
   created_at: Timestamp;

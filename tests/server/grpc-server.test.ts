@@ -33,7 +33,7 @@ const study: StudyRecord = {
   userAttrs: {},
   createdAt: new Date('2026-11-26T00:00:00Z'),
   maxTrials: null,
-  failurePolicy: { heartbeatGraceSeconds: 60, maxRetries: 0 },
+  failurePolicy: { heartbeatGraceSeconds: 60, maxRetries: 0, countFailedTrials: false },
   state: 'RUNNING',
   trialCounts: { WAITING: 0, RUNNING: 0, COMPLETE: 0, PRUNED: 0, FAIL: 0 },
 };

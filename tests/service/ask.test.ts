@@ -108,6 +108,23 @@ describeStores('ask', (stores) => {
     expect((await f.service.ask({ studyName: name, searchSpace: X_SPACE })).kind).toBe('done');
   });
 
+  it('counts failed trials against maxTrials when the failure policy says so', async () => {
+    const name = uniqueName('budget-count-fail');
+    const { study } = await f.service.createStudy({
+      name,
+      directions: ['minimize'],
+      sampler: { kind: 'random' },
+      maxTrials: 2,
+      failurePolicy: { countFailedTrials: true },
+    });
+    expect(study.failurePolicy.countFailedTrials).toBe(true);
+    const a = await askTrial(f.service, name);
+    await f.service.tell({ trialId: a.id, state: 'FAIL' });
+    await askTrial(f.service, name);
+    expect((await f.service.ask({ studyName: name, searchSpace: X_SPACE })).kind).toBe('done');
+    expect((await f.service.getStudy(name)).trialCounts).toMatchObject({ FAIL: 1, RUNNING: 1 });
+  });
+
   it('returns the same trial to a retried ask with the same request id', async () => {
     const name = uniqueName('idempotent-ask');
     await f.service.createStudy({ name, directions: ['minimize'], sampler: { kind: 'random' } });

@@ -53,6 +53,7 @@ describe('StudyCache', () => {
     max_trials: null,
     heartbeat_grace_seconds: 60,
     max_retries: 0,
+    count_failed_trials: false,
     state: 'RUNNING',
     next_trial_number: 0,
     created_at: new Date(0),

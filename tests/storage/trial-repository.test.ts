@@ -15,6 +15,7 @@ async function newStudy(store: TestStore, name: string): Promise<number> {
     max_trials: null,
     heartbeat_grace_seconds: 60,
     max_retries: 0,
+    count_failed_trials: false,
     state: 'RUNNING',
   });
   return row.id;

@@ -111,7 +111,11 @@ export class HpoClient {
       loadIfExists: options.loadIfExists ?? false,
       maxTrials: options.maxTrials,
       failurePolicy: options.failurePolicy
-        ? { heartbeatGraceSeconds: options.failurePolicy.heartbeatGraceSeconds, maxRetries: options.failurePolicy.maxRetries }
+        ? {
+            heartbeatGraceSeconds: options.failurePolicy.heartbeatGraceSeconds,
+            maxRetries: options.failurePolicy.maxRetries,
+            countFailedTrials: options.failurePolicy.countFailedTrials,
+          }
         : undefined,
       requestId: newRequestId(),
     });

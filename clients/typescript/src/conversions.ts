@@ -211,6 +211,7 @@ export function studyFromWire(s: Study): StudyInfo {
     failurePolicy: {
       heartbeatGraceSeconds: s.failurePolicy?.heartbeatGraceSeconds ?? 60,
       maxRetries: s.failurePolicy?.maxRetries ?? 0,
+      countFailedTrials: s.failurePolicy?.countFailedTrials ?? false,
     },
     state: s.state === StudyState.STUDY_STATE_DONE ? 'DONE' : 'RUNNING',
     trialCounts: {

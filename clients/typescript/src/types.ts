@@ -293,6 +293,8 @@ export interface FailurePolicy {
   readonly heartbeatGraceSeconds: number;
   /** How many times a failed trial's parameters are re-enqueued. */
   readonly maxRetries: number;
+  /** Whether failed trials count toward `maxTrials` (default false: a failed trial gives its slot back). */
+  readonly countFailedTrials?: boolean;
 }
 
 /**

@@ -50,7 +50,7 @@ export function directionsFromWire(directions: readonly WireDirection[], field: 
 
 function failurePolicyFromWire(p: WireFailurePolicy | undefined): Partial<FailurePolicy> | undefined {
   if (p === undefined) return undefined;
-  return compact({ heartbeatGraceSeconds: p.heartbeatGraceSeconds, maxRetries: p.maxRetries });
+  return compact({ heartbeatGraceSeconds: p.heartbeatGraceSeconds, maxRetries: p.maxRetries, countFailedTrials: p.countFailedTrials });
 }
 
 export function createStudyInputFromWire(req: CreateStudyRequest): CreateStudyInput {
@@ -91,6 +91,7 @@ export function studyToWire(study: StudyRecord): Study {
     failurePolicy: {
       heartbeatGraceSeconds: study.failurePolicy.heartbeatGraceSeconds,
       maxRetries: study.failurePolicy.maxRetries,
+      countFailedTrials: study.failurePolicy.countFailedTrials,
     },
     state: study.state === 'DONE' ? StudyState.STUDY_STATE_DONE : StudyState.STUDY_STATE_RUNNING,
     trialCounts: trialCountsToWire(study.trialCounts),

@@ -79,7 +79,7 @@ describe('studyToWire', () => {
       userAttrs: { owner: 'me' },
       createdAt: created,
       maxTrials: null,
-      failurePolicy: { heartbeatGraceSeconds: 60, maxRetries: 1 },
+      failurePolicy: { heartbeatGraceSeconds: 60, maxRetries: 1, countFailedTrials: true },
       state: 'DONE',
       trialCounts: { WAITING: 1, RUNNING: 2, COMPLETE: 3, PRUNED: 4, FAIL: 5 },
     };
@@ -92,7 +92,7 @@ describe('studyToWire', () => {
       userAttrs: [{ key: 'owner', value: 'me' }],
       createdAt: created,
       maxTrials: undefined,
-      failurePolicy: { heartbeatGraceSeconds: 60, maxRetries: 1 },
+      failurePolicy: { heartbeatGraceSeconds: 60, maxRetries: 1, countFailedTrials: true },
       state: StudyState.STUDY_STATE_DONE,
       trialCounts: { waiting: 1, running: 2, complete: 3, pruned: 4, fail: 5 },
     });

@@ -108,7 +108,11 @@ export interface FailurePolicy {
     | number
     | undefined;
   /** How many times a failed trial's parameters are re-enqueued as a new trial (default 0). */
-  maxRetries?: number | undefined;
+  maxRetries?:
+    | number
+    | undefined;
+  /** Whether failed trials count toward max_trials (default false: a failed trial gives its slot back). */
+  countFailedTrials?: boolean | undefined;
 }
 
 /** A study: a named optimisation problem and its trials. */
@@ -162,7 +166,7 @@ export interface TrialCounts {
 }
 
 function createBaseFailurePolicy(): FailurePolicy {
-  return { heartbeatGraceSeconds: undefined, maxRetries: undefined };
+  return { heartbeatGraceSeconds: undefined, maxRetries: undefined, countFailedTrials: undefined };
 }
 
 export const FailurePolicy: MessageFns<FailurePolicy> = {
@@ -172,6 +176,9 @@ export const FailurePolicy: MessageFns<FailurePolicy> = {
     }
     if (message.maxRetries !== undefined) {
       writer.uint32(16).uint32(message.maxRetries);
+    }
+    if (message.countFailedTrials !== undefined) {
+      writer.uint32(24).bool(message.countFailedTrials);
     }
     return writer;
   },
@@ -205,6 +212,14 @@ export const FailurePolicy: MessageFns<FailurePolicy> = {
             message.maxRetries = reader.uint32();
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.countFailedTrials = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -229,6 +244,11 @@ export const FailurePolicy: MessageFns<FailurePolicy> = {
         : isSet(object.max_retries)
         ? globalThis.Number(object.max_retries)
         : undefined,
+      countFailedTrials: isSet(object.countFailedTrials)
+        ? globalThis.Boolean(object.countFailedTrials)
+        : isSet(object.count_failed_trials)
+        ? globalThis.Boolean(object.count_failed_trials)
+        : undefined,
     };
   },
 
@@ -240,6 +260,9 @@ export const FailurePolicy: MessageFns<FailurePolicy> = {
     if (message.maxRetries !== undefined) {
       obj.maxRetries = Math.round(message.maxRetries);
     }
+    if (message.countFailedTrials !== undefined) {
+      obj.countFailedTrials = message.countFailedTrials;
+    }
     return obj;
   },
 
@@ -250,6 +273,7 @@ export const FailurePolicy: MessageFns<FailurePolicy> = {
     const message = createBaseFailurePolicy();
     message.heartbeatGraceSeconds = object.heartbeatGraceSeconds ?? undefined;
     message.maxRetries = object.maxRetries ?? undefined;
+    message.countFailedTrials = object.countFailedTrials ?? undefined;
     return message;
   },
 };

@@ -1,0 +1,1 @@
+ALTER TABLE studies DROP COLUMN count_failed_trials;
