@@ -7,7 +7,7 @@ import {
   toInternal,
   type ParamValue,
 } from './distribution.js';
-import { InvalidArgumentError } from './errors.js';
+import { InternalError, InvalidArgumentError } from './errors.js';
 import type { Json } from './json.js';
 import type { Sampler } from './sampler.js';
 import type { StudyView } from './study.js';
@@ -110,7 +110,7 @@ function chooseParam(
   }
   const x = sampler.sampleIndependent(study, trial, name, d);
   if (!containsInternal(d, x)) {
-    throw new Error(`sampler returned ${x} for "${name}", outside ${describeDistribution(d)}`);
+    throw new InternalError(`sampler returned ${x} for "${name}", outside ${describeDistribution(d)}`);
   }
   return x;
 }

@@ -1,3 +1,4 @@
+import { InternalError } from '../core/errors.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,7 +73,7 @@ export async function migrateDown(db: Kysely<any>, steps = 1, dir: string = MIGR
     const toRevert = migrations.filter((m) => done.has(m.name)).reverse().slice(0, steps);
     const applied: string[] = [];
     for (const m of toRevert) {
-      if (m.down === undefined) throw new Error(`migration ${m.name} has no .down.sql`);
+      if (m.down === undefined) throw new InternalError(`migration ${m.name} has no .down.sql`);
       await sql.raw(m.down).execute(trx);
       await sql`delete from hpo_migrations where name = ${m.name}`.execute(trx);
       applied.push(m.name);

@@ -1,3 +1,4 @@
+import { UnavailableError } from '../core/errors.js';
 import type { PGlite } from '@electric-sql/pglite';
 import {
   CompiledQuery,
@@ -70,7 +71,7 @@ class PGliteDriver implements Driver {
     const release = await this.mutex.acquire();
     if (this.destroyed) {
       release();
-      throw new Error('the embedded database is closed');
+      throw new UnavailableError('the embedded database is closed');
     }
     const connection = new PGliteConnection(this.pglite);
     this.releases.set(connection, release);

@@ -1,5 +1,5 @@
 import type { ParamValue } from '../../core/distribution.js';
-import { InvalidArgumentError } from '../../core/errors.js';
+import { InternalError, InvalidArgumentError } from '../../core/errors.js';
 import {
   QmcSequence,
   type SamplerSpec as WireSamplerSpec,
@@ -43,7 +43,7 @@ export function enumFromWire<E extends number, T>(table: ReadonlyMap<E, T>, valu
 
 function enumToWire<E extends number, T>(table: ReadonlyMap<E, T>, value: T): E {
   for (const [wire, domain] of table) if (domain === value) return wire;
-  throw new Error(`no wire value for ${String(value)}`);
+  throw new InternalError(`no wire value for ${String(value)}`);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { ParamValue } from '../../core/distribution.js';
-import { InvalidArgumentError } from '../../core/errors.js';
+import { InternalError, InvalidArgumentError } from '../../core/errors.js';
 import { FIXED_PARAMS_ATTR } from '../../core/sample-params.js';
 import type { TrialState } from '../../core/trial.js';
 import type { Param } from '../../generated/hpo/v1/distribution.js';
@@ -32,7 +32,7 @@ export function trialStateFromWire(state: WireTrialState, field: string, allowed
 
 export function trialStateToWire(state: TrialState): WireTrialState {
   for (const [wire, domain] of STATES) if (domain === state) return wire;
-  throw new Error(`unknown trial state ${state}`);
+  throw new InternalError(`unknown trial state ${state}`);
 }
 
 export function suggestedParamToWire(p: SuggestedParam): Param {
