@@ -1,6 +1,5 @@
 import type { SearchSpace } from '../core/distribution.js';
 import { NotFoundError } from '../core/errors.js';
-import { studyViewOf } from '../core/study.js';
 import { SamplerExhausted } from '../core/sampler.js';
 import type { FrozenTrial } from '../core/trial.js';
 import type { NewTrialRow, StudyRow, TrialRow } from '../storage/database.js';
@@ -12,7 +11,7 @@ import type { AskResult } from './hpo-service.js';
 import { requestIdReused } from './idempotency.js';
 import { validateRequestId, validateSearchSpace, validateStudyName, validateWorkerId } from './limits.js';
 import { inTransaction, type ServiceContext, type Tx } from './service-context.js';
-import type { StudyCacheEntry } from './study-cache.js';
+import { type StudyCacheEntry, studyViewOver, type TrialsByState } from './study-cache.js';
 import { frozenTrialOf, storedParamsOf, trialRecordFromFrozen, trialRecordOf } from './trial-record.js';
 
 interface AskInput {
@@ -120,7 +119,8 @@ async function askBatch(ctx: ServiceContext, studyName: string, inputs: readonly
     let waiting: TrialRow[] | null = null;
     let nextNumber = study.next_trial_number;
     // The study as this batch's samplers see it: the cache plus the trials taken so far in this batch.
-    let trials: FrozenTrial[] | null = null;
+    let byState: TrialsByState | null = null;
+    const taken: FrozenTrial[] = [];
     const decisions: Decision[] = [];
     const firstByKey = new Map<string, number>();
     let started = 0;
@@ -144,7 +144,7 @@ async function askBatch(ctx: ServiceContext, studyName: string, inputs: readonly
       if (counts === null) {
         await entry.refresh(trx);
         counts = entry.countByState();
-        trials = entry.trialList().slice();
+        byState = entry.trialsByState();
       }
       if (study.max_trials !== null) {
         const used = counts.RUNNING + counts.COMPLETE + counts.PRUNED + (study.count_failed_trials ? counts.FAIL : 0) + started;
@@ -178,10 +178,9 @@ async function askBatch(ctx: ServiceContext, studyName: string, inputs: readonly
             startedAt: now,
             completedAt: null,
           };
-      const list = withTrial(trials!, fresh);
       let trial: FrozenTrial;
       try {
-        trial = sampleNewTrial(entry, fresh, input.searchSpace, studyViewOf(entry.base, list));
+        trial = sampleNewTrial(entry, fresh, input.searchSpace, studyViewOver(entry.base, byState!, [...taken, fresh]));
       } catch (error) {
         if (waitingRow) waiting.unshift(waitingRow);
         if (error instanceof SamplerExhausted) {
@@ -193,7 +192,7 @@ async function askBatch(ctx: ServiceContext, studyName: string, inputs: readonly
         }
         continue;
       }
-      trials = withTrial(trials!, trial);
+      taken.push(trial);
       started++;
       if (waitingRow) decisions.push({ kind: 'waiting', row: waitingRow, trial });
       else {
@@ -272,19 +271,4 @@ async function replay(trx: Tx, study: StudyRow, stored: StoredAsk): Promise<AskR
   const row = 'number' in stored ? await findTrialByNumber(trx, study.id, stored.number) : await findTrialById(trx, stored.trialId);
   if (!row) throw new NotFoundError('trial', JSON.stringify(stored));
   return { kind: 'trial', trial: trialRecordFromFrozen(frozenTrialOf(row, EMPTY_VALUES), row, study.name) };
-}
-
-/** `list` (number order) with `trial` in place of the trial of the same number, or inserted. Copies. */
-function withTrial(list: readonly FrozenTrial[], trial: FrozenTrial): FrozenTrial[] {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (list[mid].number < trial.number) lo = mid + 1;
-    else hi = mid;
-  }
-  const next = list.slice();
-  if (lo < list.length && list[lo].number === trial.number) next[lo] = trial;
-  else next.splice(lo, 0, trial);
-  return next;
 }

@@ -13,6 +13,13 @@ import { frozenTrialOf } from './trial-record.js';
 
 const EMPTY_VALUES: ReadonlyMap<number, number> = new Map();
 
+const STATES: readonly TrialState[] = ['WAITING', 'RUNNING', 'COMPLETE', 'PRUNED', 'FAIL'];
+
+/** A study's trials per state, each list in number order; never mutated once built (views share them). */
+export type TrialsByState = Readonly<Record<TrialState, readonly FrozenTrial[]>>;
+
+const NO_TRIALS: TrialsByState = { WAITING: [], RUNNING: [], COMPLETE: [], PRUNED: [], FAIL: [] };
+
 interface CachedTrial {
   readonly revision: number;
   /** The row's change marker (writing transaction id). */
@@ -34,7 +41,9 @@ export class StudyCacheEntry {
   private readonly trials = new Map<number, CachedTrial>();
   private readonly values = new Map<number, Map<number, number>>();
   private xmin: bigint | null = null;
-  private sorted: FrozenTrial[] | null = null;
+  private sorted: readonly FrozenTrial[] | null = null;
+  // Kept up to date by refresh (copy on write) so an ask at 5,000 trials neither refilters nor counts them all.
+  private byState: TrialsByState = NO_TRIALS;
   private view: StudyView | null = null;
 
   constructor(study: StudyRow) {
@@ -70,24 +79,25 @@ export class StudyCacheEntry {
       this.values.set(id, sortByStep(next));
       touched.add(id);
     }
+    const replaced: Array<readonly [FrozenTrial | undefined, FrozenTrial]> = [];
     for (const row of changes.trials) {
       const cached = this.trials.get(row.id);
       if (cached && cached.revision >= row.revision) continue;
-      this.trials.set(row.id, {
-        revision: row.revision,
-        changeXid: BigInt(row.change_xid),
-        row,
-        trial: frozenTrialOf(row, this.values.get(row.id) ?? EMPTY_VALUES),
-      });
+      const trial = frozenTrialOf(row, this.values.get(row.id) ?? EMPTY_VALUES);
+      this.trials.set(row.id, { revision: row.revision, changeXid: BigInt(row.change_xid), row, trial });
+      replaced.push([cached?.trial, trial]);
       touched.delete(row.id);
       changed = true;
     }
     for (const id of touched) {
       const cached = this.trials.get(id);
       if (!cached) continue;
-      this.trials.set(id, { ...cached, trial: { ...cached.trial, intermediateValues: this.values.get(id) ?? EMPTY_VALUES } });
+      const trial = { ...cached.trial, intermediateValues: this.values.get(id) ?? EMPTY_VALUES };
+      this.trials.set(id, { ...cached, trial });
+      replaced.push([cached.trial, trial]);
       changed = true;
     }
+    if (replaced.length > 0) this.byState = withReplaced(this.byState, replaced);
     if (this.xmin === null || changes.xmin > this.xmin) this.xmin = changes.xmin;
     if (changed) {
       this.sorted = null;
@@ -111,8 +121,13 @@ export class StudyCacheEntry {
 
   /** Trials in number order. */
   trialList(): readonly FrozenTrial[] {
-    if (!this.sorted) this.sorted = [...this.trials.values()].map((c) => c.trial).sort((a, b) => a.number - b.number);
+    if (!this.sorted) this.sorted = mergeByNumber(STATES.map((s) => this.byState[s]));
     return this.sorted;
+  }
+
+  /** Trials per state as last read (a snapshot: later refreshes build new lists). */
+  trialsByState(): TrialsByState {
+    return this.byState;
   }
 
   /** The cached version of a trial. */
@@ -133,19 +148,13 @@ export class StudyCacheEntry {
 
   /** The study with `trial` in place of its cached version (or added): what the sampler/pruner sees during a call. */
   studyViewWith(trial: FrozenTrial): StudyView {
-    const list = this.trialList();
-    const at = binarySearchByNumber(list, trial.number);
-    const next = list.slice();
-    if (at.found) next[at.index] = trial;
-    else next.splice(at.index, 0, trial);
-    return studyViewOf(this.base, next);
+    return studyViewOver(this.base, this.byState, [trial]);
   }
 
   /** How many trials are in each state. */
   countByState(): Record<TrialState, number> {
-    const counts: Record<TrialState, number> = { WAITING: 0, RUNNING: 0, COMPLETE: 0, PRUNED: 0, FAIL: 0 };
-    for (const c of this.trials.values()) counts[c.trial.state]++;
-    return counts;
+    const b = this.byState;
+    return { WAITING: b.WAITING.length, RUNNING: b.RUNNING.length, COMPLETE: b.COMPLETE.length, PRUNED: b.PRUNED.length, FAIL: b.FAIL.length };
   }
 }
 
@@ -160,6 +169,82 @@ function sortByStep(m: Map<number, number>): Map<number, number> {
     prev = k;
   }
   return sorted ? m : new Map([...m.entries()].sort((a, b) => a[0] - b[0]));
+}
+
+/** `byState` with each [old, new] pair applied in order: old (if any) removed, new put in its state's list. */
+function withReplaced(byState: TrialsByState, replaced: ReadonlyArray<readonly [FrozenTrial | undefined, FrozenTrial]>): TrialsByState {
+  const next: Record<TrialState, FrozenTrial[]> = { ...byState } as Record<TrialState, FrozenTrial[]>;
+  const copied = new Set<TrialState>();
+  const own = (s: TrialState): FrozenTrial[] => {
+    if (!copied.has(s)) {
+      next[s] = next[s].slice();
+      copied.add(s);
+    }
+    return next[s];
+  };
+  for (const [old, trial] of replaced) {
+    if (old) {
+      const list = own(old.state);
+      const at = binarySearchByNumber(list, old.number);
+      if (at.found) list.splice(at.index, 1);
+    }
+    putByNumber(own(trial.state), trial);
+  }
+  return next;
+}
+
+/** Puts `trial` in `list` (number order) in place of the trial of the same number, or inserts it. Mutates. */
+function putByNumber(list: FrozenTrial[], trial: FrozenTrial): void {
+  const at = binarySearchByNumber(list, trial.number);
+  if (at.found) list[at.index] = trial;
+  else list.splice(at.index, 0, trial);
+}
+
+/** Lists in number order merged into one; a single non-empty list is returned as is (shared, read-only). */
+function mergeByNumber(lists: ReadonlyArray<readonly FrozenTrial[]>): readonly FrozenTrial[] {
+  const nonEmpty = lists.filter((l) => l.length > 0);
+  if (nonEmpty.length === 0) return [];
+  if (nonEmpty.length === 1) return nonEmpty[0];
+  return ([] as FrozenTrial[]).concat(...nonEmpty).sort((a, b) => a.number - b.number);
+}
+
+/**
+ * The study as `byState` holds it, with `overrides` applied in order (each in place of the trial of its number,
+ * or added): what a sampler sees during an ask. Lists per state set are built on first use and kept; when no
+ * override touches the requested states (a new RUNNING trial vs. the finished trials TPE models), the cached
+ * list is handed out without a copy.
+ */
+export function studyViewOver(
+  base: Pick<StudyView, 'id' | 'name' | 'directions' | 'seed'>,
+  byState: TrialsByState,
+  overrides: readonly FrozenTrial[],
+): StudyView {
+  const memo = new Map<string, readonly FrozenTrial[]>();
+  const listOf = (states: readonly TrialState[]): readonly FrozenTrial[] => {
+    const wanted = [...new Set(states)].sort();
+    const key = wanted.join(',');
+    let found = memo.get(key);
+    if (found) return found;
+    let list = mergeByNumber(wanted.map((s) => byState[s]));
+    let own: FrozenTrial[] | null = null;
+    for (const trial of overrides) {
+      const at = binarySearchByNumber(list, trial.number);
+      const keep = wanted.includes(trial.state);
+      if (!at.found && !keep) continue;
+      if (own === null) list = own = list.slice();
+      if (keep) putByNumber(own, trial);
+      else own.splice(at.index, 1);
+    }
+    memo.set(key, list);
+    return list;
+  };
+  return {
+    id: base.id,
+    name: base.name,
+    directions: base.directions,
+    seed: base.seed,
+    getTrials: (states) => listOf(states ?? STATES),
+  };
 }
 
 function binarySearchByNumber(list: readonly FrozenTrial[], number: number): { found: boolean; index: number } {
