@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { studyViewOf } from '../../src/core/study.js';
+import type { FrozenTrial, TrialState } from '../../src/core/trial.js';
+import { studyViewOver, type TrialsByState } from '../../src/service/study-cache.js';
+
+const BASE = { id: 1, name: 's', directions: ['minimize'] as const, seed: 1 };
+
+function trial(number: number, state: TrialState): FrozenTrial {
+  return {
+    id: number + 1,
+    number,
+    state,
+    params: {},
+    internalParams: {},
+    distributions: {},
+    values: state === 'COMPLETE' ? [number] : null,
+    intermediateValues: new Map(),
+    constraints: null,
+    userAttrs: {},
+    systemAttrs: {},
+    startedAt: null,
+    completedAt: null,
+  };
+}
+
+function byStateOf(trials: readonly FrozenTrial[]): TrialsByState {
+  const of = (s: TrialState) => trials.filter((t) => t.state === s);
+  return { WAITING: of('WAITING'), RUNNING: of('RUNNING'), COMPLETE: of('COMPLETE'), PRUNED: of('PRUNED'), FAIL: of('FAIL') };
+}
+
+describe('studyViewOver', () => {
+  const cached = [trial(0, 'COMPLETE'), trial(1, 'PRUNED'), trial(2, 'WAITING'), trial(3, 'COMPLETE'), trial(4, 'RUNNING'), trial(5, 'FAIL')];
+  const stateSets: Array<readonly TrialState[] | undefined> = [undefined, ['COMPLETE', 'PRUNED'], ['PRUNED', 'COMPLETE', 'RUNNING'], ['WAITING'], ['RUNNING']];
+
+  it('lists the same trials in the same order as a filtered view of the list with the overrides put in', () => {
+    // A WAITING trial taken (same number, now RUNNING), a new trial, then the new trial again with its params.
+    const overrides = [trial(2, 'RUNNING'), trial(6, 'RUNNING'), { ...trial(6, 'RUNNING'), params: { x: 1 } }];
+    const full = [...cached.filter((t) => t.number !== 2), overrides[0], overrides[2]].sort((a, b) => a.number - b.number);
+    const expected = studyViewOf(BASE, full);
+    const view = studyViewOver(BASE, byStateOf(cached), overrides);
+    for (const states of stateSets) expect(view.getTrials(states)).toEqual(expected.getTrials(states));
+  });
+
+  it('hands out the cached list itself when no override is in the requested states', () => {
+    const byState = byStateOf([trial(0, 'COMPLETE'), trial(1, 'COMPLETE')]);
+    const view = studyViewOver(BASE, byState, [trial(2, 'RUNNING')]);
+    expect(view.getTrials(['COMPLETE', 'PRUNED'])).toBe(byState.COMPLETE);
+    expect(view.getTrials(['COMPLETE', 'RUNNING']).map((t) => t.number)).toEqual([0, 1, 2]);
+    expect(byState.COMPLETE.map((t) => t.number)).toEqual([0, 1]);
+  });
+});
