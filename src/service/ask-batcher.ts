@@ -1,4 +1,5 @@
 import type { SearchSpace } from '../core/distribution.js';
+import { drainInBatches, type Outcome as BatchOutcome, type Pending } from './batch-queue.js';
 import { NotFoundError } from '../core/errors.js';
 import { SamplerExhausted } from '../core/sampler.js';
 import type { FrozenTrial } from '../core/trial.js';
@@ -21,22 +22,14 @@ interface AskInput {
   readonly requestId?: string;
 }
 
-interface PendingAsk {
-  readonly input: AskInput;
-  readonly resolve: (result: AskResult) => void;
-  readonly reject: (error: unknown) => void;
-}
-
-type Outcome = { ok: AskResult } | { error: unknown };
+type PendingAsk = Pending<AskInput, AskResult>;
+type Outcome = BatchOutcome<AskResult>;
 
 // A new trial is remembered by number (known before the insert, so the response is written by the same
 // statement); a WAITING trial handed out, by id; older rows may hold either.
 type StoredAsk = { trialId: number; studyId: number } | { number: number; studyId: number } | { done: string; studyId: number };
 
 const EMPTY_VALUES: ReadonlyMap<number, number> = new Map();
-
-/** Most asks one transaction takes on; more wait for the next one. */
-const MAX_BATCH = 64;
 
 /**
  * Groups concurrent asks of one study (within this process) into one transaction: while a study's transaction
@@ -75,21 +68,7 @@ export class AskBatcher {
 
   /** Runs transactions for a study until its queue is empty; the queue's presence marks the study busy. */
   private async drain(studyName: string, queue: PendingAsk[]): Promise<void> {
-    while (queue.length > 0) {
-      const batch = queue.splice(0, MAX_BATCH);
-      let outcomes: Outcome[];
-      try {
-        outcomes = await askBatch(this.ctx, studyName, batch.map((p) => p.input));
-      } catch (error) {
-        outcomes = batch.map(() => ({ error }));
-      }
-      batch.forEach((p, i) => {
-        const o = outcomes[i];
-        if ('ok' in o) p.resolve(o.ok);
-        else p.reject(o.error);
-      });
-    }
-    this.queues.delete(studyName);
+    await drainInBatches(queue, (inputs) => askBatch(this.ctx, studyName, inputs), () => this.queues.delete(studyName));
   }
 }
 

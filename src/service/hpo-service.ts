@@ -58,6 +58,17 @@ export interface CreateStudyInput {
   readonly requestId?: string;
 }
 
+/** Tell's input: COMPLETE with one value per objective, PRUNED (values optional) or FAIL. */
+export interface TellInput {
+  readonly trialId: number;
+  readonly state: TrialState;
+  readonly values?: readonly number[];
+  readonly constraints?: readonly number[];
+  readonly failReason?: string;
+  readonly workerId?: string;
+  readonly requestId?: string;
+}
+
 export interface Page<T> {
   readonly items: readonly T[];
   /** Empty on the last page. */
@@ -98,15 +109,7 @@ export interface HpoService {
     workerId?: string;
     requestId?: string;
   }): Promise<{ shouldPrune: boolean; reason: string }>;
-  tell(input: {
-    trialId: number;
-    state: TrialState;
-    values?: readonly number[];
-    constraints?: readonly number[];
-    failReason?: string;
-    workerId?: string;
-    requestId?: string;
-  }): Promise<TrialRecord>;
+  tell(input: TellInput): Promise<TrialRecord>;
   heartbeat(input: { trialId: number; workerId?: string }): Promise<{ leaseExpiresAt: Date | null }>;
   enqueueTrial(input: {
     studyName: string;

@@ -1,4 +1,5 @@
 import { FailedPreconditionError, InvalidArgumentError, NotFoundError } from '../core/errors.js';
+import { drainInBatches, type Outcome as BatchOutcome, type Pending } from './batch-queue.js';
 import { isFinished } from '../core/trial.js';
 import type { TrialRow } from '../storage/database.js';
 import {
@@ -18,16 +19,8 @@ import { validateTell, type TellInput, type ValidTell } from './tell-validation.
 import { checkLease } from './trial-lease.js';
 import { groupIntermediateValues, trialRecordOf } from './trial-record.js';
 
-interface PendingTell {
-  readonly tell: ValidTell;
-  readonly resolve: (record: TrialRecord) => void;
-  readonly reject: (error: unknown) => void;
-}
-
-type Outcome = { ok: TrialRecord } | { error: unknown };
-
-/** Most tells one transaction takes on. */
-const MAX_BATCH = 64;
+type PendingTell = Pending<ValidTell, TrialRecord>;
+type Outcome = BatchOutcome<TrialRecord>;
 
 /**
  * Groups concurrent tells (of any trials, any studies) arriving at this process into one transaction: the rows
@@ -45,28 +38,16 @@ export class TellBatcher {
   tell(input: TellInput): Promise<TrialRecord> {
     return new Promise<TrialRecord>((resolve, reject) => {
       // Inside the executor: bad input rejects, as every other service call does.
-      this.queue.push({ tell: validateTell(input), resolve, reject });
+      this.queue.push({ input: validateTell(input), resolve, reject });
       if (!this.running) void this.drain();
     });
   }
 
   private async drain(): Promise<void> {
     this.running = true;
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, MAX_BATCH);
-      let outcomes: Outcome[];
-      try {
-        outcomes = await tellBatch(this.ctx, batch.map((p) => p.tell));
-      } catch (error) {
-        outcomes = batch.map(() => ({ error }));
-      }
-      batch.forEach((p, i) => {
-        const o = outcomes[i];
-        if ('ok' in o) p.resolve(o.ok);
-        else p.reject(o.error);
-      });
-    }
-    this.running = false;
+    await drainInBatches(this.queue, (tells) => tellBatch(this.ctx, tells), () => {
+      this.running = false;
+    });
   }
 }
 

@@ -1,16 +1,8 @@
 import { InvalidArgumentError } from '../core/errors.js';
-import type { TrialState } from '../core/trial.js';
+import type { TellInput } from './hpo-service.js';
 import { LIMITS, validateRequestId, validateTrialId, validateWorkerId } from './limits.js';
 
-export interface TellInput {
-  trialId: number;
-  state: TrialState;
-  values?: readonly number[];
-  constraints?: readonly number[];
-  failReason?: string;
-  workerId?: string;
-  requestId?: string;
-}
+export type { TellInput } from './hpo-service.js';
 
 function validateNumbers(values: readonly number[] | undefined, field: string): number[] | undefined {
   if (values === undefined || values === null) return undefined;
