@@ -3,13 +3,14 @@
 // trials already in the study. Prints a table and writes it to bench/RESULTS.md (section `throughput`, or
 // --section). Numbers, never pass/fail.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import type { SamplerSpec } from '../../samplers/sampler-spec.js';
 import { writeResultsSection } from '../support/results-file.js';
 import { OPTUNA_THROUGHPUT_ANCHORS } from './anchors.js';
+import { cpuProbe } from './cpu-usage.js';
 import { prepareStore, type StoreLocation, type StudyToPrepare } from './prepare-store.js';
 import { type CellResult, runCell } from './run-cell.js';
 import { startServer } from './server-process.js';
@@ -25,8 +26,25 @@ const { values: args } = parseArgs({
     'database-url': { type: 'string', default: process.env.HPO_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
     section: { type: 'string', default: 'throughput' },
     'no-write': { type: 'boolean', default: false },
+    // Writes the server's V8 CPU profile (node --cpu-prof) into this folder when it stops.
+    'server-profile': { type: 'string' },
+    help: { type: 'boolean', default: false },
   },
 });
+
+if (args.help) {
+  console.log(`bench/throughput/main.ts: W workers ask -> tell against a real hpo serve process.
+  --workers 1,4,16,64          worker counts (one study per cell)
+  --samplers random,tpe        samplers
+  --finished 0,1000,10000      COMPLETE trials in each study before the timed trials
+  --stores postgres,embedded   stores
+  --trials 1000                timed trials per cell (after --warmup untimed ones, at least one per worker)
+  --warmup 64
+  --database-url URL           Postgres server (a scratch database is created and dropped); HPO_BENCH_DATABASE_URL
+  --section throughput         bench/RESULTS.md section to write; --no-write to only print
+  --server-profile DIR         run the server under node --cpu-prof, profile written to DIR on exit`);
+  process.exit(0);
+}
 
 const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
 const workerCounts = list(args.workers!).map(Number);
@@ -68,26 +86,29 @@ async function runStore(kind: string): Promise<Row[]> {
   let serverArgs: string[];
   let cleanup: () => Promise<void>;
   let commitCounter: (() => Promise<number>) | undefined;
+  let stats: pg.Client | undefined;
+  let dbName: string | undefined;
   if (kind === 'postgres') {
-    const dbName = `hpo_bench_${process.pid}`;
+    dbName = `hpo_bench_${process.pid}`;
     await adminQuery(args['database-url']!, `create database ${dbName}`);
     const u = new URL(args['database-url']!);
     u.pathname = `/${dbName}`;
     location = { url: u.toString() };
     serverArgs = ['--database-url', u.toString()];
-    const stats = new pg.Client({ connectionString: u.toString() });
-    await stats.connect();
+    const statsClient = new pg.Client({ connectionString: u.toString() });
+    stats = statsClient;
+    await statsClient.connect();
     // Ask and tell transactions: each one inserts its request ids (every SDK call carries one), and a row's
     // xmin is its inserting transaction, never rewritten. (pg_stat_database.xact_commit lags: busy backends
     // report their counters late.)
     commitCounter = async () => {
-      const { rows } = await stats.query(
+      const { rows } = await statsClient.query(
         "select count(distinct xmin::text)::bigint as n from request_ids where method in ('Ask', 'Tell')",
       );
       return Number(rows[0].n);
     };
     cleanup = async () => {
-      await stats.end();
+      await statsClient.end();
       await adminQuery(args['database-url']!, `drop database if exists ${dbName} with (force)`);
     };
   } else {
@@ -100,10 +121,12 @@ async function runStore(kind: string): Promise<Row[]> {
   try {
     process.stderr.write(`[${kind}] preparing ${studies.length} studies\n`);
     await prepareStore(location, studies);
-    const server = await startServer(serverArgs);
+    const profileDir = args['server-profile'];
+    const server = await startServer(serverArgs, profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []);
     try {
       for (const s of studies) {
-        const result = await runCell(server.address, s.name, s.workers, trialsPerCell, Math.max(warmup, s.workers), commitCounter);
+        const cpu = cpuProbe(server.child.pid!, stats, dbName);
+        const result = await runCell(server.address, s.name, s.workers, trialsPerCell, Math.max(warmup, s.workers), commitCounter, cpu);
         const row = { store: kind, sampler: s.samplerName, finished: s.finished, ...result };
         rows.push(row);
         process.stderr.write(`${formatRow(row)}\n`);
@@ -117,19 +140,24 @@ async function runStore(kind: string): Promise<Row[]> {
   return rows;
 }
 
+function availableCores(): number {
+  return os.availableParallelism();
+}
+
 const ms = (x: number) => (x < 10 ? x.toFixed(1) : x.toFixed(0));
 
 function formatRow(r: Row): string {
   const commits = r.commitsPerTrial === undefined ? '–' : r.commitsPerTrial.toFixed(2);
-  return `| ${r.store} | ${r.sampler} | ${r.finished} | ${r.workers} | ${r.trialsPerSecond.toFixed(0)} | ${ms(r.askP50)} | ${ms(r.askP99)} | ${ms(r.tellP50)} | ${ms(r.tellP99)} | ${commits} |`;
+  const cpu = (x: number | undefined) => (x === undefined ? '–' : x.toFixed(2));
+  return `| ${r.store} | ${r.sampler} | ${r.finished} | ${r.workers} | ${r.trialsPerSecond.toFixed(0)} | ${ms(r.askP50)} | ${ms(r.askP99)} | ${ms(r.tellP50)} | ${ms(r.tellP99)} | ${commits} | ${cpu(r.serverCpuPerTrial)} | ${cpu(r.clientCpuPerTrial)} | ${cpu(r.postgresCpuPerTrial)} |`;
 }
 
 const rows: Row[] = [];
 for (const kind of storeKinds) rows.push(...(await runStore(kind)));
 
 const header = [
-  '| store | sampler | finished before | workers | trials/s | ask p50 ms | ask p99 ms | tell p50 ms | tell p99 ms | commits/trial |',
-  '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+  '| store | sampler | finished before | workers | trials/s | ask p50 ms | ask p99 ms | tell p50 ms | tell p99 ms | transactions/trial | server CPU ms/trial | client CPU ms/trial | Postgres CPU ms/trial |',
+  '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
 ];
 const table = [...header, ...rows.map(formatRow)].join('\n');
 const markdown = [
@@ -138,6 +166,9 @@ const markdown = [
   `${new Date().toISOString().slice(0, 10)}; \`${process.argv.slice(2).join(' ') || '(defaults)'}\`; ${trialsPerCell} timed trials per row after a warm-up;`,
   'a real `hpo serve` process, workers are SDK connections in one client process (client-side round-trip latencies);',
   'Postgres 15 on localhost with default durability (synchronous_commit on); a shared 2-core machine, so compare rows of one run.',
+  `Load average at the end ${loadavg().map((x) => x.toFixed(1)).join(' / ')} (1 / 5 / 15 min) on ${availableCores()} cores.`,
+  'CPU ms/trial (load-independent, unlike trials/s): user + system time per timed trial of the server process, of the',
+  "client process (all workers), and of the benchmark database's Postgres backends (walwriter and checkpointer not counted).",
   '',
   table,
   '',

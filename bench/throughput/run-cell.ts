@@ -1,4 +1,5 @@
 import { connect, type HpoClient } from '@hpo/client';
+import { type CpuSample, cpuSpent } from './cpu-usage.js';
 import { objective } from './prepare-store.js';
 
 /** One measured cell: W workers on one study, ask → tell with the trivial objective. */
@@ -13,6 +14,10 @@ export interface CellResult {
   readonly tellP99: number;
   /** Postgres transactions committed per timed trial (undefined on the embedded store). */
   readonly commitsPerTrial?: number;
+  /** CPU ms per timed trial of the server process, the client process and the Postgres backends. */
+  readonly serverCpuPerTrial: number;
+  readonly clientCpuPerTrial: number;
+  readonly postgresCpuPerTrial?: number;
 }
 
 const SDK_SPACE = {
@@ -37,7 +42,8 @@ export async function runCell(
   workers: number,
   trials: number,
   warmup: number,
-  commitCounter?: () => Promise<number>,
+  commitCounter: (() => Promise<number>) | undefined,
+  cpu: () => Promise<CpuSample>,
 ): Promise<CellResult> {
   const clients: HpoClient[] = await Promise.all(Array.from({ length: workers }, (_, i) => connect(address, { workerId: `bench-${i}` })));
   const studies = await Promise.all(clients.map((c) => c.loadStudy(studyName)));
@@ -64,6 +70,7 @@ export async function runCell(
     const tells: number[] = [];
     let remaining = trials;
     const commitsBefore = await commitCounter?.();
+    const cpuBefore = await cpu();
     const start = performance.now();
     await Promise.all(
       studies.map(async (_, w) => {
@@ -74,6 +81,7 @@ export async function runCell(
       }),
     );
     const seconds = (performance.now() - start) / 1000;
+    const spent = cpuSpent(cpuBefore, await cpu());
     const commitsAfter = await commitCounter?.();
     asks.sort((a, b) => a - b);
     tells.sort((a, b) => a - b);
@@ -87,6 +95,9 @@ export async function runCell(
       tellP50: percentile(tells, 0.5),
       tellP99: percentile(tells, 0.99),
       commitsPerTrial: commitsBefore === undefined || commitsAfter === undefined ? undefined : (commitsAfter - commitsBefore) / trials,
+      serverCpuPerTrial: spent.server / trials,
+      clientCpuPerTrial: spent.client / trials,
+      postgresCpuPerTrial: spent.postgres === undefined ? undefined : spent.postgres / trials,
     };
   } finally {
     await Promise.all(clients.map((c) => c.close()));

@@ -13,9 +13,9 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `hpo serve --port 0 <args>` and resolves once it is listening. */
-export async function startServer(args: readonly string[]): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'hpo.js'), 'serve', '--port', '0', '--log-format', 'json', '--log-level', 'info', ...args], {
+/** Starts `hpo serve --port 0 <args>` (node run with `nodeArgs`) and resolves once it is listening. */
+export async function startServer(args: readonly string[], nodeArgs: readonly string[] = []): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'bin', 'hpo.js'), 'serve', '--port', '0', '--log-format', 'json', '--log-level', 'info', ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
