@@ -1,6 +1,6 @@
 import type { Rng } from '../../src/core/rng.js';
 import { magicClipFloor, neighbourBandwidths, scottRangeBandwidth, scottSpreadBandwidth } from './bandwidth.js';
-import { logNormalMass, sampleTruncatedNormal } from './normal.js';
+import { logNormalMass, logNormalMassAround, sampleTruncatedNormal } from './normal.js';
 import type { ParamDomain } from './param-domain.js';
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -94,10 +94,18 @@ export class ParzenEstimator {
         const nc = domain.nChoices;
         const logProbs = new Float64Array(K * nc);
         const base = options.priorWeight / K;
+        // A component's row depends only on its observed choice: nc + 1 distinct rows, not K · nc logs.
+        const rowOf = new Map<number, Float64Array>();
         for (let k = 0; k < K; k++) {
           const observed = k < n ? xs[k] : -1;
-          const rowSum = base * nc + (observed >= 0 ? 1 : 0);
-          for (let c = 0; c < nc; c++) logProbs[k * nc + c] = Math.log((base + (c === observed ? 1 : 0)) / rowSum);
+          let row = rowOf.get(observed);
+          if (!row) {
+            row = new Float64Array(nc);
+            const rowSum = base * nc + (observed >= 0 ? 1 : 0);
+            for (let c = 0; c < nc; c++) row[c] = Math.log((base + (c === observed ? 1 : 0)) / rowSum);
+            rowOf.set(observed, row);
+          }
+          logProbs.set(row, k * nc);
         }
         this.kernels.push({ kind: 'categorical', nChoices: nc, logProbs });
         return;
@@ -131,7 +139,7 @@ export class ParzenEstimator {
       const logZ = new Float64Array(K);
       for (let k = 0; k < K; k++) {
         const r = same ? same[k] : k;
-        logZ[k] = r < k ? logZ[r] : logNormalMass((low - mus[k]) / allSigmas[k], (high - mus[k]) / allSigmas[k]);
+        logZ[k] = r < k ? logZ[r] : logNormalMassAround((low - mus[k]) / allSigmas[k], (high - mus[k]) / allSigmas[k]);
       }
       this.kernels.push({ kind: 'numeric', low, high, step, mus, sigmas: allSigmas, logZ, same });
     });
@@ -174,13 +182,27 @@ export class ParzenEstimator {
 
   /** log density (log mass on grid axes and categories) of each point. */
   logPdf(points: Points): Float64Array {
+    const out = new Float64Array(points.length > 0 ? points[0].length : 0);
+    this.scanRows(points, (i, row, max, cut) => (out[i] = logSumExpOfRow(row, max, cut)));
+    return out;
+  }
+
+  /**
+   * For each point, the row of per-component log terms (log weight + log kernel density, or log mass on grid
+   * axes and categories), its largest term, and the cut below which a term is left out of the sum (it adds less
+   * than 1e-16 relative). logPdf sums each row exactly; certified-argmax.ts bounds the sum more cheaply with the
+   * very same terms. The row is reused between points: read it inside `visit` only.
+   */
+  scanRows(points: Points, visit: (i: number, row: Float64Array, max: number, cut: number) => void): void {
     const m = points.length > 0 ? points[0].length : 0;
     const K = this.nComponents;
     const prepared = this.prepared();
     // One row of component terms at a time: stays in cache and allocates nothing per point.
     const row = new Float64Array(K);
-    const out = new Float64Array(m);
-    if (this.allContinuous(prepared)) return this.logPdfContinuous(points, prepared as ContinuousPrepared[], row, out);
+    if (this.allContinuous(prepared)) {
+      this.scanContinuous(points, prepared as ContinuousPrepared[], row, m, visit);
+      return;
+    }
     const gridTerms = prepared.map((kern, j) => (kern.kind === 'numeric' && kern.step !== undefined ? this.gridTermsOf(kern, points[j]) : undefined));
     for (let i = 0; i < m; i++) {
       row.set(this.logWeights);
@@ -212,37 +234,28 @@ export class ParzenEstimator {
       }
       let max = -Infinity;
       for (let k = 0; k < K; k++) if (row[k] > max) max = row[k];
-      if (max === -Infinity) {
-        out[i] = -Infinity;
-        continue;
-      }
-      let sum = 0;
-      // Terms more than 40 nats below the largest add less than 1e-17 relative: skip their exp.
-      const cut = max - 40;
-      for (let k = 0; k < K; k++) if (row[k] > cut) sum += Math.exp(row[k] - max);
-      out[i] = max + Math.log(sum);
+      // Terms more than 40 nats below the largest add less than 1e-17 relative.
+      visit(i, row, max, max - 40);
     }
-    return out;
   }
 
   /**
-   * The per-component log masses of a grid axis for each value that occurs more than once among the points.
-   * Candidates on a grid axis repeat (an int in [0, 10] has 11 values for 24 candidates), and the step mass
-   * (two erfc per component) is the dominant cost at thousands of components: computed once per value, the
-   * sums are the same numbers as computed per point. Undefined when nothing repeats or the table would be large.
+   * The per-component log masses of a grid axis for each value among the points. Candidates on a grid axis
+   * repeat (an int in [0, 10] has 11 values for 24 candidates), and the step mass (two erfc per component) is
+   * the dominant cost at thousands of components: computed once per value and per distinct kernel (see
+   * firstSameKernel), the sums are the same numbers as computed per point and component. Undefined when the
+   * table would be large.
    */
   private gridTermsOf(kern: NumericKernels, xs: Float64Array): { offsets: Map<number, number>; values: Float64Array } | undefined {
     const K = this.nComponents;
-    const seen = new Map<number, number>();
-    for (const x of xs) seen.set(x, (seen.get(x) ?? 0) + 1);
-    const repeated = [...seen].filter(([, count]) => count > 1).map(([x]) => x);
-    if (repeated.length === 0 || repeated.length * K > MAX_GRID_TERMS) return undefined;
+    const distinct = [...new Set(xs)];
+    if (distinct.length * K > MAX_GRID_TERMS) return undefined;
     const { mus, sigmas, logZ } = kern;
     const half = kern.step! / 2;
-    const values = new Float64Array(repeated.length * K);
+    const values = new Float64Array(distinct.length * K);
     const offsets = new Map<number, number>();
     const same = kern.same;
-    repeated.forEach((x, r) => {
+    distinct.forEach((x, r) => {
       const at = r * K;
       offsets.set(x, at);
       for (let k = 0; k < K; k++) {
@@ -258,15 +271,19 @@ export class ParzenEstimator {
   }
 
   /**
-   * The hot path (every axis a plain float): one pass per point builds each component's log term from a
-   * per-component constant (log weight + normalisers) minus half the squared scaled distance, then a
-   * log-sum-exp that skips terms too small to matter.
+   * The hot path (every axis a plain float): each component's log term is a per-component constant (log weight
+   * + normalisers) minus half the squared scaled distance, built in one pass per point.
    */
-  private logPdfContinuous(points: Points, prepared: ContinuousPrepared[], row: Float64Array, out: Float64Array): Float64Array {
+  private scanContinuous(
+    points: Points,
+    prepared: ContinuousPrepared[],
+    row: Float64Array,
+    m: number,
+    visit: (i: number, row: Float64Array, max: number, cut: number) => void,
+  ): void {
     const K = this.nComponents;
     const d = prepared.length;
     const base = this.continuousBase(prepared);
-    const m = out.length;
     for (let i = 0; i < m; i++) {
       let max = -Infinity;
       if (d === 1) {
@@ -304,15 +321,9 @@ export class ParzenEstimator {
         }
         for (let k = 0; k < K; k++) if (row[k] > max) max = row[k];
       }
-      let sum = 0;
-      const cut = max - 37; // e^-37 ≈ 1e-16: below double precision relative to the largest term
-      for (let k = 0; k < K; k++) {
-        const r = row[k];
-        if (r > cut) sum += Math.exp(r - max);
-      }
-      out[i] = max + Math.log(sum);
+      // e^-37 ≈ 1e-16: below double precision relative to the largest term
+      visit(i, row, max, max - 37);
     }
-    return out;
   }
 
   private base: Float64Array | undefined;
@@ -335,9 +346,17 @@ export class ParzenEstimator {
       const K = kern.mus.length;
       const inv = new Float64Array(K);
       const c0 = new Float64Array(K);
+      // Multivariate kernels share one width per axis: one log for the run of equal widths.
+      let lastSigma = NaN;
+      let logSigma = NaN;
       for (let k = 0; k < K; k++) {
-        inv[k] = 1 / kern.sigmas[k];
-        c0[k] = -Math.log(kern.sigmas[k]) - LOG_SQRT_2PI - kern.logZ[k];
+        const sigma = kern.sigmas[k];
+        if (sigma !== lastSigma) {
+          lastSigma = sigma;
+          logSigma = Math.log(sigma);
+        }
+        inv[k] = 1 / sigma;
+        c0[k] = -logSigma - LOG_SQRT_2PI - kern.logZ[k];
       }
       return { ...kern, inv, c0 };
     });
@@ -355,6 +374,17 @@ export class ParzenEstimator {
     }
     return lo;
   }
+}
+
+/** log Σ exp(row[k]) over the terms above `cut`, summed in component order relative to the largest term. */
+export function logSumExpOfRow(row: Float64Array, max: number, cut: number): number {
+  if (max === -Infinity) return -Infinity;
+  let sum = 0;
+  for (let k = 0; k < row.length; k++) {
+    const r = row[k];
+    if (r > cut) sum += Math.exp(r - max);
+  }
+  return max + Math.log(sum);
 }
 
 /**
