@@ -7,6 +7,9 @@ import { hypervolumeWeights, selectBelowMultiObjective } from './multi-objective
 export interface TrialSplit {
   readonly below: FrozenTrial[];
   readonly above: FrozenTrial[];
+  /** Where each of `below` and `above` is in the list that was split (so callers can reuse per-trial data). */
+  readonly belowAt: Int32Array;
+  readonly aboveAt: Int32Array;
   /** Weights of `below` when they are not the age weights (MOTPE's hypervolume contributions). */
   readonly belowWeights: Float64Array | null;
 }
@@ -19,6 +22,12 @@ export function violationOf(trial: FrozenTrial): number {
   return v;
 }
 
+const IGNORED = 0;
+const COMPLETE = 1;
+const PRUNED = 2;
+const RUNNING = 3;
+const INFEASIBLE = 4;
+
 /**
  * Splits observations as Optuna's TPE does (`_split_trials`), so pruning, constraints and other workers
  * all inform the model:
@@ -30,6 +39,7 @@ export function violationOf(trial: FrozenTrial): number {
  *   concurrent workers from piling onto the same point (NOTE: Optuna's constant_liar, after Ginsbourger 2010);
  * - FAIL and WAITING trials are ignored.
  * `constraintsEnabled`: a COMPLETE trial without constraint values counts as infeasible (unknown feasibility).
+ * One pass to classify, a bounded selection for the good set (no sort of the history), one pass to collect.
  */
 export function splitTrials(
   trials: readonly FrozenTrial[],
@@ -37,78 +47,100 @@ export function splitTrials(
   gamma: GammaFunction,
   constraintsEnabled: boolean,
 ): TrialSplit {
-  const complete: FrozenTrial[] = [];
-  const pruned: FrozenTrial[] = [];
-  const running: FrozenTrial[] = [];
-  const infeasible: FrozenTrial[] = [];
-  for (const t of trials) {
-    if (t.state === 'RUNNING') running.push(t);
+  const n = trials.length;
+  const kind = new Uint8Array(n);
+  let nComplete = 0;
+  let nPruned = 0;
+  let nInfeasible = 0;
+  for (let i = 0; i < n; i++) {
+    const t = trials[i];
+    if (t.state === 'RUNNING') kind[i] = RUNNING;
     else if (t.state === 'COMPLETE') {
       if (!t.values || t.values.length !== directions.length) continue;
-      if (constraintsEnabled && (t.constraints === null || violationOf(t) > 0)) infeasible.push(t);
-      else complete.push(t);
+      if (constraintsEnabled && (t.constraints === null || violationOf(t) > 0)) kind[i] = INFEASIBLE;
+      else kind[i] = COMPLETE;
     } else if (t.state === 'PRUNED') {
-      if (constraintsEnabled && violationOf(t) > 0) infeasible.push(t);
-      else pruned.push(t);
+      if (constraintsEnabled && violationOf(t) > 0) kind[i] = INFEASIBLE;
+      else kind[i] = PRUNED;
     }
+    if (kind[i] === COMPLETE) nComplete++;
+    else if (kind[i] === PRUNED) nPruned++;
+    else if (kind[i] === INFEASIBLE) nInfeasible++;
   }
-  let nBelow = Math.min(gamma(complete.length + pruned.length + infeasible.length), complete.length + pruned.length + infeasible.length);
-  const inBelow = new Set<FrozenTrial>();
-  let belowWeightOf: Map<FrozenTrial, number> | null = null;
+  const nModelled = nComplete + nPruned + nInfeasible;
+  let nBelow = Math.min(gamma(nModelled), nModelled);
+  const inBelow = new Uint8Array(n);
+  let taken = 0;
+  const completeAt = new Int32Array(nComplete);
+  for (let i = 0, c = 0; i < n; i++) if (kind[i] === COMPLETE) completeAt[c++] = i;
+  let belowWeightOf: Map<number, number> | null = null;
 
   if (directions.length === 1) {
     const sign = directions[0] === 'minimize' ? 1 : -1;
-    const keys = new Float64Array(complete.length);
-    complete.forEach((t, i) => (keys[i] = orderable(sign * t.values![0])));
-    for (const i of smallestK(keys, Math.min(nBelow, complete.length))) inBelow.add(complete[i]);
+    const keys = new Float64Array(nComplete);
+    for (let c = 0; c < nComplete; c++) keys[c] = orderable(sign * trials[completeAt[c]].values![0]);
+    for (const c of smallestK(keys, Math.min(nBelow, nComplete))) {
+      inBelow[completeAt[c]] = 1;
+      taken++;
+    }
   } else {
+    const complete = Array.from(completeAt, (i) => trials[i]);
     const points = complete.map((t) => t.values!.map((v, i) => orderable(directions[i] === 'minimize' ? v : -v)));
-    const chosen = selectBelowMultiObjective(points, Math.min(nBelow, complete.length));
+    const chosen = selectBelowMultiObjective(points, Math.min(nBelow, nComplete));
     const chosenPoints = chosen.map((i) => points[i]);
     const w = hypervolumeWeights(chosenPoints);
     belowWeightOf = new Map();
-    chosen.forEach((i, k) => {
-      inBelow.add(complete[i]);
-      belowWeightOf!.set(complete[i], w[k]);
+    chosen.forEach((c, k) => {
+      if (!inBelow[completeAt[c]]) taken++;
+      inBelow[completeAt[c]] = 1;
+      belowWeightOf!.set(completeAt[c], w[k]);
     });
   }
-  nBelow -= inBelow.size;
+  nBelow -= taken;
 
-  if (nBelow > 0 && pruned.length > 0) {
+  if (nBelow > 0 && nPruned > 0) {
     const sign = directions[0] === 'minimize' ? 1 : -1;
-    const scored = pruned.map((t) => ({ t, key: prunedScore(t, sign) }));
-    scored.sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1] || a.t.number - b.t.number);
-    for (const { t } of scored.slice(0, nBelow)) inBelow.add(t);
+    const scored: { i: number; key: [number, number] }[] = [];
+    for (let i = 0; i < n; i++) if (kind[i] === PRUNED) scored.push({ i, key: prunedScore(trials[i], sign) });
+    scored.sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1] || trials[a.i].number - trials[b.i].number);
+    for (const { i } of scored.slice(0, nBelow)) inBelow[i] = 1;
     nBelow -= Math.min(nBelow, scored.length);
   }
-  if (nBelow > 0 && infeasible.length > 0) {
-    const scored = infeasible.map((t) => ({ t, v: t.constraints === null ? Infinity : violationOf(t) }));
-    scored.sort((a, b) => a.v - b.v || a.t.number - b.t.number);
-    for (const { t } of scored.slice(0, nBelow)) inBelow.add(t);
+  if (nBelow > 0 && nInfeasible > 0) {
+    const scored: { i: number; v: number }[] = [];
+    for (let i = 0; i < n; i++) if (kind[i] === INFEASIBLE) scored.push({ i, v: trials[i].constraints === null ? Infinity : violationOf(trials[i]) });
+    scored.sort((a, b) => a.v - b.v || trials[a.i].number - trials[b.i].number);
+    for (const { i } of scored.slice(0, nBelow)) inBelow[i] = 1;
   }
 
-  const below: FrozenTrial[] = [];
-  const above: FrozenTrial[] = [];
-  for (const t of trials) {
-    if (inBelow.has(t)) below.push(t);
-    else if (t.state === 'RUNNING' || t.state === 'COMPLETE' || t.state === 'PRUNED') {
-      if (t.state !== 'COMPLETE' || (t.values && t.values.length === directions.length)) above.push(t);
-    }
+  let belowCount = 0;
+  let aboveCount = 0;
+  for (let i = 0; i < n; i++) {
+    if (inBelow[i]) belowCount++;
+    else if (kind[i] !== IGNORED) aboveCount++;
+  }
+  let belowAt: Int32Array = new Int32Array(belowCount);
+  let aboveAt: Int32Array = new Int32Array(aboveCount);
+  for (let i = 0, b = 0, a = 0; i < n; i++) {
+    if (inBelow[i]) belowAt[b++] = i;
+    else if (kind[i] !== IGNORED) aboveAt[a++] = i;
   }
   // Trials arrive in number order from the study view; sort only if a caller passed them otherwise.
-  if (!inNumberOrder(below)) below.sort((a, b) => a.number - b.number);
-  if (!inNumberOrder(above)) above.sort((a, b) => a.number - b.number);
+  belowAt = inNumberOrder(trials, belowAt);
+  aboveAt = inNumberOrder(trials, aboveAt);
+  const below = Array.from(belowAt, (i) => trials[i]);
+  const above = Array.from(aboveAt, (i) => trials[i]);
   let belowWeights: Float64Array | null = null;
-  if (belowWeightOf) {
-    belowWeights = new Float64Array(below.length);
-    below.forEach((t, i) => (belowWeights![i] = belowWeightOf!.get(t) ?? 1e-12));
-  }
-  return { below, above, belowWeights };
+  if (belowWeightOf) belowWeights = Float64Array.from(belowAt, (i) => belowWeightOf!.get(i) ?? 1e-12);
+  return { below, above, belowAt, aboveAt, belowWeights };
 }
 
-function inNumberOrder(trials: readonly FrozenTrial[]): boolean {
-  for (let i = 1; i < trials.length; i++) if (trials[i].number < trials[i - 1].number) return false;
-  return true;
+/** `at` ordered by the trials' numbers (stable; unchanged when already in order). */
+function inNumberOrder(trials: readonly FrozenTrial[], at: Int32Array): Int32Array {
+  for (let k = 1; k < at.length; k++) {
+    if (trials[at[k]].number < trials[at[k - 1]].number) return Int32Array.from([...at].sort((a, b) => trials[a].number - trials[b].number || a - b));
+  }
+  return at;
 }
 
 /** NaN sorts last (as Optuna treats a NaN objective as the worst). */
