@@ -13,6 +13,7 @@ import { groupDecomposition, intersectionSearchSpace } from './search-space-grou
 import { smallestK, splitTrials, type TrialSplit, violationOf } from './split-trials.js';
 import { type ResolvedTpeOptions, resolveTpeOptions } from './tpe-options.js';
 import { localCandidates } from './local-refinement.js';
+import { certifiedArgmaxRatio } from './certified-argmax.js';
 import { optunaWeights, uniformWeights, type WeightsFunction } from './weights.js';
 
 /** System attribute marking a trial whose params came from a local-refinement step. */
@@ -141,7 +142,7 @@ export class TpeSampler implements Sampler {
     } else {
       candidates = l.sample(rng, this.options.nEiCandidates, multivariate ? this.options.marginalCandidates : 0);
     }
-    const best = argmaxRatio(l.logPdf(candidates), g.logPdf(candidates));
+    const best = certifiedArgmaxRatio(l.logPdf(candidates), g, candidates);
     const params: Record<string, number> = {};
     names.forEach((n, j) => (params[n] = fromAxis(domains[j], candidates[j][best])));
     return { params, local };
@@ -235,19 +236,6 @@ function columnsOf(trials: readonly FrozenTrial[], names: readonly string[], dom
     }
     return col;
   });
-}
-
-function argmaxRatio(logL: Float64Array, logG: Float64Array): number {
-  let best = 0;
-  let bestScore = -Infinity;
-  for (let i = 0; i < logL.length; i++) {
-    const s = logL[i] - logG[i];
-    if (s > bestScore) {
-      bestScore = s;
-      best = i;
-    }
-  }
-  return best;
 }
 
 function pick(space: SearchSpace, names: readonly string[]): SearchSpace {
