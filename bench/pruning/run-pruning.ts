@@ -48,8 +48,14 @@ function spaceOf(model: CurveModel): SearchSpace {
  * contract): each worker trains its trial one step per tick and reports; pruned trials are told PRUNED and the
  * worker asks for the next one at once; a trial that reaches the last step is told COMPLETE with its last value.
  * The run stops when the step budget is spent; trials still in flight then are not counted as completed.
+ * `observe` (diagnostics) gets the study at the end and each trial's configuration by trial number.
  */
-export function runPruning(task: PruningTask, model: CurveModel, pruner: Pruner): PruningRun {
+export function runPruning(
+  task: PruningTask,
+  model: CurveModel,
+  pruner: Pruner,
+  observe?: (study: InMemoryStudy, points: ReadonlyMap<number, readonly number[]>) => void,
+): PruningRun {
   const sampler = createSampler(parseSamplerArg(task.sampler));
   const study = new InMemoryStudy(['minimize'], task.seed, sampler, pruner);
   const space = spaceOf(model);
@@ -59,6 +65,7 @@ export function runPruning(task: PruningTask, model: CurveModel, pruner: Pruner)
   let spent = 0;
   let started = 0;
   let pruned = 0;
+  const points = new Map<number, number[]>();
   const t0 = performance.now();
   while (spent < task.budget) {
     for (let w = 0; w < slots.length && spent < task.budget; w++) {
@@ -67,6 +74,7 @@ export function runPruning(task: PruningTask, model: CurveModel, pruner: Pruner)
         const trial = study.ask(space);
         const x = names.map((name) => trial.params[name] as number);
         slot = { trial, x, tau: timeConstant(model, x), step: 0 };
+        points.set(trial.number, x);
         slots[w] = slot;
         started++;
       }
@@ -85,5 +93,6 @@ export function runPruning(task: PruningTask, model: CurveModel, pruner: Pruner)
       }
     }
   }
+  observe?.(study, points);
   return { ...task, completions, trialsStarted: started, trialsPruned: pruned, seconds: (performance.now() - t0) / 1000 };
 }
