@@ -105,14 +105,14 @@ describe('SuccessiveHalvingPruner', () => {
     expect(d.report(d.start(), 1, 0).prune).toBe(false);
   });
 
-  it("learns an 'auto' min resource from the first complete trial (1% of its last step) and stores it once", () => {
-    const d = new PrunerDriver(asha({ minResource: undefined, reductionFactor: 2 }));
+  it("learns an 'optuna' auto min resource from the first complete trial (1% of its last step) and stores it once", () => {
+    const d = new PrunerDriver(asha({ minResource: undefined, autoMinResource: 'optuna', reductionFactor: 2 }));
     const first = d.start();
     for (let s = 1; s <= 400; s++) expect(d.report(first, s, 1).prune).toBe(false);
     d.finish(first);
     const t = d.start();
     expect(d.report(t, 3, 5).systemAttrs).toMatchObject({ [LEARNED_MIN_RESOURCE_ATTR]: 4 });
-    expect(d.report(t, 4, 5).prune).toBe(false); // rung 0 at step 4: alone there, so kept
+    expect(d.report(t, 4, 0.5).prune).toBe(false); // rung 0 at step 4: better than the complete trial's 1 there
     const u = d.start();
     const du = d.report(u, 4, 6);
     expect(du.prune).toBe(true);
@@ -120,7 +120,7 @@ describe('SuccessiveHalvingPruner', () => {
   });
 
   it('keeps the first learned min resource even when a longer trial completes later', () => {
-    const d = new PrunerDriver(asha({ minResource: undefined, reductionFactor: 2 }));
+    const d = new PrunerDriver(asha({ minResource: undefined, autoMinResource: 'optuna', reductionFactor: 2 }));
     const a = d.start();
     d.report(a, 100, 1);
     d.finish(a);
@@ -132,6 +132,85 @@ describe('SuccessiveHalvingPruner', () => {
     const e = d.start();
     d.report(e, 1, 0.5);
     expect(d.attr(e, 'completed_rung_0')).toBe(0.5); // rung 0 still at step 1, not 10
+  });
+});
+
+describe('SuccessiveHalvingPruner with a learned (predictive) min resource', () => {
+  const rule = { minTrials: 3, minRho: 0.8 };
+  const learning = (o: Partial<ConstructorParameters<typeof SuccessiveHalvingPruner>[0]> = {}) =>
+    asha({ minResource: undefined, autoMinResource: rule, ...o });
+  /** Runs a trial through steps 1..4 with value base + 1/s and completes it (curves that never cross). */
+  const complete = (d: PrunerDriver, base: number) => {
+    const t = d.start();
+    for (let s = 1; s <= 4; s++) d.report(t, s, base + 1 / s);
+    d.finish(t);
+    return t;
+  };
+
+  it('prunes nothing until minTrials trials are complete, then stores the step where ranking became predictive', () => {
+    const d = new PrunerDriver(learning());
+    complete(d, 0);
+    complete(d, 1);
+    const t = d.start();
+    const early = d.report(t, 1, 100);
+    expect(early.prune).toBe(false);
+    expect(early.reason).toMatch(/3 complete trials/);
+    d.finish(t);
+    const u = d.start();
+    const decision = d.report(u, 1, 50);
+    expect(decision.systemAttrs?.[LEARNED_MIN_RESOURCE_ATTR]).toBe(1);
+    // Rung 0 at step 1 now holds the complete trials' step-1 values (1, 2, 101) and 50: top 2 of 4 is {1, 2}.
+    expect(decision.prune).toBe(true);
+  });
+
+  it('judges a trial that passed the rung while it was being learned on its value at the rung step', () => {
+    const d = new PrunerDriver(learning());
+    const late = d.start();
+    d.report(late, 1, 9); // the rung is not known yet
+    for (const base of [0, 1, 2]) complete(d, base);
+    const decision = d.report(late, 2, 0); // good now, but at step 1 it was the worst
+    expect(decision.prune).toBe(true);
+    expect(decision.reason).toMatch(/^9 at step 1 /);
+    expect(d.attr(late, 'completed_rung_0')).toBe(9);
+  });
+
+  it('keeps a tie with the promotion bar, NaN at the rung step stops', () => {
+    const d = new PrunerDriver(learning());
+    for (const base of [0, 1, 2]) complete(d, base); // step-1 values 1, 2, 3
+    expect(d.report(d.start(), 1, 2).prune).toBe(false); // 4 values, top 2 = {1, 2}: the tie at 2 continues
+    const nan = d.start();
+    const decision = d.report(nan, 1, Number.NaN);
+    expect(decision.prune).toBe(true);
+    expect(d.attr(nan, STOPPED_AT_RUNG_ATTR)).toBe(0);
+  });
+
+  it('ranks from the top when maximizing', () => {
+    const d = new PrunerDriver(learning(), ['maximize']);
+    for (const base of [0, -1, -2]) {
+      const t = d.start();
+      for (let s = 1; s <= 4; s++) d.report(t, s, base - 1 / s);
+      d.finish(t);
+    }
+    // Step-1 values −1, −2, −3: a trial at −2.5 is third of four, −0.5 is first.
+    expect(d.report(d.start(), 1, -2.5).prune).toBe(true);
+    expect(d.report(d.start(), 1, -0.5).prune).toBe(false);
+  });
+
+  it('with a single complete trial and minTrials 1 puts the only rung at its last step, stopping nothing before', () => {
+    const d = new PrunerDriver(learning({ autoMinResource: { minTrials: 1, minRho: 0.8 } }));
+    complete(d, 0);
+    const t = d.start();
+    for (let s = 1; s <= 3; s++) expect(d.report(t, s, 100).prune).toBe(false);
+    expect(d.attr(t, LEARNED_MIN_RESOURCE_ATTR)).toBe(4);
+  });
+
+  it('lets the sampler learn from every trial, stopped ones included (its rungs are predictive)', () => {
+    const trials = [
+      makeTrial({ number: 0, state: 'PRUNED', systemAttrs: { stopped_at_rung: 0 } }),
+      makeTrial({ number: 1, state: 'COMPLETE' }),
+    ];
+    expect(learning().samplerView(makeStudy(trials)).getTrials().map((t) => t.number)).toEqual([0, 1]);
+    expect(learning({ autoMinResource: 'optuna' }).samplerView(makeStudy(trials)).getTrials().map((t) => t.number)).toEqual([1]);
   });
 });
 
