@@ -67,5 +67,9 @@ function firstOfEqualPoints(points: Points, m: number): number[] {
 }
 
 function pointsAt(points: Points, indices: readonly number[]): Points {
-  return points.map((col) => Float64Array.from(indices, (i) => col[i]));
+  return points.map((col) => {
+    const out = new Float64Array(indices.length);
+    for (let k = 0; k < indices.length; k++) out[k] = col[indices[k]];
+    return out;
+  });
 }

@@ -128,11 +128,17 @@ export function splitTrials(
   // Trials arrive in number order from the study view; sort only if a caller passed them otherwise.
   belowAt = inNumberOrder(trials, belowAt);
   aboveAt = inNumberOrder(trials, aboveAt);
-  const below = Array.from(belowAt, (i) => trials[i]);
-  const above = Array.from(aboveAt, (i) => trials[i]);
+  const below = trialsAt(trials, belowAt);
+  const above = trialsAt(trials, aboveAt);
   let belowWeights: Float64Array | null = null;
   if (belowWeightOf) belowWeights = Float64Array.from(belowAt, (i) => belowWeightOf!.get(i) ?? 1e-12);
   return { below, above, belowAt, aboveAt, belowWeights };
+}
+
+function trialsAt(trials: readonly FrozenTrial[], at: Int32Array): FrozenTrial[] {
+  const out = new Array<FrozenTrial>(at.length);
+  for (let k = 0; k < at.length; k++) out[k] = trials[at[k]];
+  return out;
 }
 
 /** `at` ordered by the trials' numbers (stable; unchanged when already in order). */

@@ -14,6 +14,7 @@ import { smallestK, splitTrials, type TrialSplit, violationOf } from './split-tr
 import { type ResolvedTpeOptions, resolveTpeOptions } from './tpe-options.js';
 import { localCandidates } from './local-refinement.js';
 import { certifiedArgmaxRatio } from './certified-argmax.js';
+import { ObservationTable } from './observation-table.js';
 import { optunaWeights, uniformWeights, type WeightsFunction } from './weights.js';
 
 /** System attribute marking a trial whose params came from a local-refinement step. */
@@ -21,6 +22,7 @@ export const LOCAL_ATTR = 'tpe_local';
 
 const FINISHED_FOR_MODEL: readonly TrialState[] = ['COMPLETE', 'PRUNED'];
 const WITH_RUNNING: readonly TrialState[] = ['COMPLETE', 'PRUNED', 'RUNNING'];
+const MAX_TABLES = 64;
 
 /**
  * Tree-structured Parzen Estimator (Bergstra et al. 2011; Watanabe 2023 for the components): after
@@ -96,6 +98,20 @@ export class TpeSampler implements Sampler {
   }
 
   private readonly splitMemo = new WeakMap<StudyView, SplitMemo>();
+  /** Observation tables by search space (one per space the sampler models; see observation-table.ts). */
+  private readonly tables = new Map<string, ObservationTable>();
+
+  private tableOf(space: SearchSpace, names: readonly string[], domains: readonly ParamDomain[]): ObservationTable {
+    const key = JSON.stringify(names.map((n) => [n, space[n]]));
+    let table = this.tables.get(key);
+    if (!table) {
+      // Define-by-run studies can model many spaces; keep the memo bounded.
+      if (this.tables.size >= MAX_TABLES) this.tables.clear();
+      table = new ObservationTable(names, space, domains);
+      this.tables.set(key, table);
+    }
+    return table;
+  }
 
   /**
    * The good/bad split of `modelled`. When every trial of the pool is modelled (the usual case: all trials
@@ -117,7 +133,9 @@ export class TpeSampler implements Sampler {
     const names = Object.keys(space);
     const domains = names.map((n) => paramDomainOf(space[n]));
     const pool = study.getTrials(this.options.constantLiar ? WITH_RUNNING : FINISHED_FOR_MODEL);
-    const usable = pool.filter((t) => t.number !== trial.number && hasParams(t, names, space));
+    const table = this.tableOf(space, names, domains);
+    table.sync(pool);
+    const { trials: usable, rows } = table.usable(trial.number);
     const constraintsEnabled = usable.some((t) => t.constraints !== null);
     const rng = createRng(study.seed, trial.number, 'tpe', names.join('\u0000'));
     const local =
@@ -127,8 +145,11 @@ export class TpeSampler implements Sampler {
     const options: ParzenOptions = { ...this.parzen, multivariate: multivariate && names.length > 0 };
     const belowWeights =
       split.belowWeights ?? (this.options.rankWeights && study.directions.length === 1 ? rankWeights(split.below, study.directions[0] === 'minimize' ? 1 : -1) : this.weights(split.below.length));
-    const l = new ParzenEstimator(domains, columnsOf(split.below, names, domains), belowWeights, options);
-    const g = new ParzenEstimator(domains, columnsOf(split.above, names, domains), this.weights(split.above.length), options);
+    // The split's positions index `modelled`; when that is the table's usable list, its columns are already read.
+    const columnsAt = (trials: readonly FrozenTrial[], at: Int32Array) =>
+      modelled === usable ? table.columns(rows, at) : columnsOf(trials, names, domains);
+    const l = new ParzenEstimator(domains, columnsAt(split.below, split.belowAt), belowWeights, options);
+    const g = new ParzenEstimator(domains, columnsAt(split.above, split.aboveAt), this.weights(split.above.length), options);
     let candidates: Points;
     if (local) {
       const incumbents = bestOf(usable, study.directions[0], this.options.localTopK, constraintsEnabled);
@@ -213,17 +234,6 @@ function bestOf(trials: readonly FrozenTrial[], direction: 'minimize' | 'maximiz
     .filter((i) => keys[i] !== Infinity)
     .sort((a, b) => keys[a] - keys[b] || a - b)
     .map((i) => trials[i]);
-}
-
-function hasParams(t: FrozenTrial, names: readonly string[], space: SearchSpace): boolean {
-  for (const n of names) {
-    const d = t.distributions[n];
-    if (d === undefined || d.kind !== space[n].kind) return false;
-    // A categorical index must exist in the current choices; numbers are clipped by the kernels' box.
-    const want = space[n];
-    if (d.kind === 'categorical' && want.kind === 'categorical' && t.internalParams[n] >= want.choices.length) return false;
-  }
-  return true;
 }
 
 function columnsOf(trials: readonly FrozenTrial[], names: readonly string[], domains: readonly ParamDomain[]): Points {
