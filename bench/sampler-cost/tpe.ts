@@ -1,11 +1,14 @@
 /**
  * Sampler cost (issue 4): milliseconds per ask of TPE alone (no storage, no network) with 100, 1,000, 5,000
- * and 10,000 finished trials in the study, 2 and 10 float parameters, multivariate (our default) and univariate.
- * One ask = sampleTrialStart over the declared space, the server's code path. Writes RESULTS.md section
+ * and 10,000 finished trials in the study: 2 and 10 float parameters, and the throughput benchmark's space (two
+ * floats and an int in [0, 10]); multivariate (our default) and univariate.
+ * One ask = sampleTrialStart over the declared space, the server's code path. As in the served loop, the
+ * history moves between asks: each ask sees the trials the previous asks started, told COMPLETE, so memos kept
+ * by the sampler between asks cannot hide the cost of a changed history. Writes RESULTS.md section
  * `sampler-cost-tpe`.   npx tsx bench/sampler-cost/tpe.ts [--asks 20] [--no-write]
  */
 import { cpus, loadavg } from 'node:os';
-import type { FloatDistribution, SearchSpace } from '../../src/core/distribution.js';
+import type { Distribution, SearchSpace } from '../../src/core/distribution.js';
 import { sampleTrialStart } from '../../src/core/sample-params.js';
 import type { Sampler } from '../../src/core/sampler.js';
 import { studyViewOf } from '../../src/core/study.js';
@@ -15,13 +18,25 @@ import type { SamplerSpec } from '../../samplers/sampler-spec.js';
 import { writeResultsSection } from '../support/results-file.js';
 
 const SIZES = [100, 1000, 5000, 10000];
-const DIMS = [2, 10];
 
 function spaceOf(d: number): SearchSpace {
-  const space: Record<string, FloatDistribution> = {};
+  const space: Record<string, Distribution> = {};
   for (let i = 0; i < d; i++) space[`x${i}`] = { kind: 'float', low: -5, high: 5, log: false };
   return space;
 }
+
+/** bench/throughput's declared space (prepare-store.ts): what the served-ask numbers are measured with. */
+const THROUGHPUT_SPACE: SearchSpace = {
+  x: { kind: 'float', low: -10, high: 10, log: false },
+  y: { kind: 'float', low: -10, high: 10, log: false },
+  n: { kind: 'int', low: 0, high: 10, log: false, step: 1 },
+};
+
+const SPACES: [string, SearchSpace][] = [
+  ['2', spaceOf(2)],
+  ['10', spaceOf(10)],
+  ['3 (throughput)', THROUGHPUT_SPACE],
+];
 
 /** n finished trials with uniform params and a sphere objective (the values' shape does not change the cost). */
 function historyOf(n: number, space: SearchSpace): FrozenTrial[] {
@@ -30,7 +45,11 @@ function historyOf(n: number, space: SearchSpace): FrozenTrial[] {
   const names = Object.keys(space);
   return Array.from({ length: n }, (_, number) => {
     const internalParams: Record<string, number> = {};
-    for (const name of names) internalParams[name] = -5 + 10 * rand();
+    for (const name of names) {
+      const d = space[name];
+      if (d.kind === 'int') internalParams[name] = d.low + Math.floor(rand() * (d.high - d.low + 1));
+      else if (d.kind === 'float') internalParams[name] = d.low + (d.high - d.low) * rand();
+    }
     return {
       id: number + 1,
       number,
@@ -51,19 +70,25 @@ function historyOf(n: number, space: SearchSpace): FrozenTrial[] {
 
 /**
  * Wall and CPU milliseconds per ask. CPU time (process.cpuUsage) is reported too because the machine is shared:
- * under load, wall time measures the neighbours as much as the sampler.
+ * under load, wall time measures the neighbours as much as the sampler. Ask i sees the n finished trials and the
+ * i trials asked before it, told COMPLETE (a new study view each time, as the service builds one per ask).
  */
 function msPerAsk(sampler: Sampler, trials: FrozenTrial[], space: SearchSpace, asks: number): { median: number; p90: number; cpu: number } {
-  const study = studyViewOf({ id: 1, name: 'cost', directions: ['minimize'], seed: 1 }, trials);
   const times: number[] = [];
   const cpus: number[] = [];
+  const told: FrozenTrial[] = [];
+  const names = Object.keys(space);
   for (let i = 0; i < asks + 2; i++) {
-    const trial: FrozenTrial = { ...trials[0], id: trials.length + 1 + i, number: trials.length + i, state: 'RUNNING', values: null, params: {}, internalParams: {}, distributions: {} };
+    const study = studyViewOf({ id: 1, name: 'cost', directions: ['minimize'], seed: 1 }, trials.concat(told));
+    const number = trials.length + i;
+    const trial: FrozenTrial = { ...trials[0], id: number + 1, number, state: 'RUNNING', values: null, params: {}, internalParams: {}, distributions: {} };
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    sampleTrialStart(sampler, study, trial, space);
+    const { internal } = sampleTrialStart(sampler, study, trial, space);
     const wall = performance.now() - t0;
     const c = process.cpuUsage(c0);
+    const value = names.reduce((acc, name) => acc + internal[name] ** 2, 0);
+    told.push({ ...trial, state: 'COMPLETE', params: { ...internal }, internalParams: internal, distributions: space, values: [value] });
     if (i >= 2) {
       // the first two warm the JIT
       times.push(wall);
@@ -89,20 +114,20 @@ const lines = [
   '## Sampler cost: TPE',
   '',
   `Milliseconds per ask (median wall / median CPU time, and p90 wall, of ${asks} asks; load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores when measured) of the TPE sampler alone through sampleTrialStart, with n finished ` +
-    'trials in memory (`npx tsx bench/sampler-cost/tpe.ts`). Target (issue 4): at most 5 ms at 5,000 trials with 2 params; ' +
+    'trials in memory, the history growing by the previous asks\' trials told COMPLETE (`npx tsx bench/sampler-cost/tpe.ts`); ' +
+    '"3 (throughput)" is bench/throughput\'s space (two floats, an int in [0, 10]). Target (issue 4): at most 5 ms at 5,000 trials with 2 params; ' +
     'Optuna 4.9 in memory there: 17 ms (multivariate) to 26 ms (univariate).',
   '',
   `| sampler | params | ${SIZES.map((n) => `n = ${n.toLocaleString('en')}`).join(' | ')} |`,
   `|---|---|${SIZES.map(() => '---').join('|')}|`,
 ];
 for (const [label, spec] of modes) {
-  for (const d of DIMS) {
-    const space = spaceOf(d);
+  for (const [params, space] of SPACES) {
     const cells = SIZES.map((n) => {
       const r = msPerAsk(createSampler(spec), historyOf(n, space), space, asks);
       return `${r.median.toFixed(2)} / ${r.cpu.toFixed(2)} cpu (p90 ${r.p90.toFixed(2)})`;
     });
-    const row = `| ${label} | ${d} | ${cells.join(' | ')} |`;
+    const row = `| ${label} | ${params} | ${cells.join(' | ')} |`;
     console.log(row);
     lines.push(row);
   }
