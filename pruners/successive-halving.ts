@@ -62,7 +62,7 @@ export class SuccessiveHalvingPruner implements Pruner {
     let minResource = this.config.minResource ?? learnedMinResource(study, trial);
     if (minResource === undefined) {
       const rule = this.config.autoMinResource ?? PREDICTIVE_MIN_RESOURCE;
-      minResource = rule === 'optuna' ? estimateMinResource(study) : predictiveMinResource(study.getTrials(['COMPLETE']), rule);
+      minResource = rule === 'optuna' ? estimateMinResource(study) : predictiveMinResource(study.getTrials(['COMPLETE']), rule, singleDirection(study.directions));
       if (minResource === undefined) {
         const need = rule === 'optuna' ? 'the first complete trial' : `${rule.minTrials} complete trials`;
         return { prune: false, reason: `the min resource is learned from ${need}; not there yet` };

@@ -136,7 +136,7 @@ describe('SuccessiveHalvingPruner', () => {
 });
 
 describe('SuccessiveHalvingPruner with a learned (predictive) min resource', () => {
-  const rule = { minTrials: 3, minRho: 0.8 };
+  const rule = { minTrials: 3, minRecall: 0.6 };
   const learning = (o: Partial<ConstructorParameters<typeof SuccessiveHalvingPruner>[0]> = {}) =>
     asha({ minResource: undefined, autoMinResource: rule, ...o });
   /** Runs a trial through steps 1..4 with value base + 1/s and completes it (curves that never cross). */
@@ -196,12 +196,13 @@ describe('SuccessiveHalvingPruner with a learned (predictive) min resource', () 
     expect(d.report(d.start(), 1, -0.5).prune).toBe(false);
   });
 
-  it('with a single complete trial and minTrials 1 puts the only rung at its last step, stopping nothing before', () => {
-    const d = new PrunerDriver(learning({ autoMinResource: { minTrials: 1, minRho: 0.8 } }));
-    complete(d, 0);
-    const t = d.start();
-    for (let s = 1; s <= 3; s++) expect(d.report(t, s, 100).prune).toBe(false);
-    expect(d.attr(t, LEARNED_MIN_RESOURCE_ATTR)).toBe(4);
+  it('with a single complete trial and minTrials 1 learns from it alone and ranks against it', () => {
+    const d = new PrunerDriver(learning({ autoMinResource: { minTrials: 1, minRecall: 1 } }));
+    complete(d, 0); // 1 at step 1: ahead of itself at every step, so the rung goes to step 1
+    const worse = d.start();
+    expect(d.report(worse, 1, 100).prune).toBe(true);
+    expect(d.attr(worse, LEARNED_MIN_RESOURCE_ATTR)).toBe(1);
+    expect(d.report(d.start(), 1, 0.5).prune).toBe(false);
   });
 
   it('lets the sampler learn from every trial, stopped ones included (its rungs are predictive)', () => {
