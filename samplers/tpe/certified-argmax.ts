@@ -5,10 +5,11 @@ import type { ParzenEstimator, Points } from './parzen-estimator.js';
  * The candidate with the largest log l(x) − log g(x), ties to the lowest index: exactly the index the plain
  * computation (argmax over l.logPdf − g.logPdf) gives, at a fraction of its cost at many observations.
  *
- * g's density at each candidate is first bounded (log-sum-exp-bounds.ts, from the same component terms
- * logPdf would sum); a candidate whose upper bound is below another's lower bound cannot be the argmax.
+ * g's density at each candidate is first bounded (log-sum-exp-bounds.ts, on component terms within a proven
+ * distance of those logPdf would sum: ParzenEstimator.boundedBase); a candidate whose upper bound is below
+ * another's lower bound cannot be the argmax.
  * The few that remain (usually one: scores of the 24 candidates differ by 0.04 nats at the median, the bounds
- * are 3e-5 wide) are scored exactly as before. Identical candidates have identical scores, so only the first
+ * are 3e-5 to 1e-4 wide) are scored exactly as before. Identical candidates have identical scores, so only the first
  * of each is scored. The suggestion therefore never depends on the shortcut.
  */
 export function certifiedArgmaxRatio(logL: Float64Array, g: ParzenEstimator, candidates: Points): number {
@@ -18,16 +19,24 @@ export function certifiedArgmaxRatio(logL: Float64Array, g: ParzenEstimator, can
   const lower = new Float64Array(m).fill(-Infinity);
   const upper = new Float64Array(m).fill(-Infinity);
   const bounds = new Float64Array(2);
+  if (!g.boundedBase()) return exactArgmax(logL, g, candidates, unique);
   let exactNeeded = false;
-  g.scanRows(pointsAt(candidates, unique), (u, row, max, cut) => {
-    const i = unique[u];
-    logSumExpBounds(row, max, cut, bounds);
-    // A score's own rounding (logL − logG) is covered by widening each end by a few ulps.
-    const slack = 4 * Number.EPSILON * (Math.abs(logL[i]) + Math.abs(bounds[1])) + 1e-12;
-    lower[i] = logL[i] - bounds[1] - slack;
-    upper[i] = logL[i] - bounds[0] + slack;
-    if (!Number.isFinite(lower[i]) || !Number.isFinite(upper[i])) exactNeeded = true;
-  });
+  g.scanRows(
+    pointsAt(candidates, unique),
+    (u, row, max, cut) => {
+      const i = unique[u];
+      logSumExpBounds(row, max, cut, bounds);
+      // The rows for bounds carry approximate normalisers (g.rowError bounds each term's distance from the exact
+      // row, so the log-sum moves by at most as much; terms that cross the cut add below 1e-15 relative), and a
+      // score's own rounding (logL − logG) is covered by widening each end by a few ulps.
+      const rowError = g.rowError(max) + row.length * 1e-15;
+      const slack = 4 * Number.EPSILON * (Math.abs(logL[i]) + Math.abs(bounds[1])) + 1e-12;
+      lower[i] = logL[i] - bounds[1] - rowError - slack;
+      upper[i] = logL[i] - bounds[0] + rowError + slack;
+      if (!Number.isFinite(lower[i]) || !Number.isFinite(upper[i])) exactNeeded = true;
+    },
+    true,
+  );
   if (exactNeeded) return exactArgmax(logL, g, candidates, unique);
   let floor = -Infinity;
   for (const i of unique) if (lower[i] > floor) floor = lower[i];

@@ -1,6 +1,7 @@
 import type { Rng } from '../../src/core/rng.js';
 import { magicClipFloor, neighbourBandwidths, scottRangeBandwidth, scottSpreadBandwidth } from './bandwidth.js';
 import { logNormalMass, logNormalMassAround, sampleTruncatedNormal } from './normal.js';
+import { NORMAL_CDF_CHORD_ERROR, normalCdfChord } from './normal-cdf-chord.js';
 import type { ParamDomain } from './param-domain.js';
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -34,8 +35,12 @@ interface NumericKernels {
   readonly step: number | undefined;
   readonly mus: Float64Array;
   readonly sigmas: Float64Array;
-  /** log of the kernel's mass inside [low, high] (the truncation normaliser). */
-  readonly logZ: Float64Array;
+  /**
+   * log of the kernel's mass inside [low, high] (the truncation normaliser). Grid axes compute it at once (their
+   * kernels repeat, see firstSameKernel); plain axes when an exact density is first asked for (exactLogZ), as
+   * the certified argmax usually needs only bounds (boundedBase).
+   */
+  logZ: Float64Array | undefined;
   /** Grid axes: the first component with the same centre and width as each component (see firstSameKernel). */
   readonly same: Int32Array | undefined;
 }
@@ -138,12 +143,9 @@ export class ParzenEstimator {
         allSigmas[n] = range;
       }
       const same = step !== undefined ? firstSameKernel(mus, allSigmas) : undefined;
-      const logZ = new Float64Array(K);
-      for (let k = 0; k < K; k++) {
-        const r = same ? same[k] : k;
-        logZ[k] = r < k ? logZ[r] : logNormalMassAround((low - mus[k]) / allSigmas[k], (high - mus[k]) / allSigmas[k]);
-      }
-      this.kernels.push({ kind: 'numeric', low, high, step, mus, sigmas: allSigmas, logZ, same });
+      const kern: NumericKernels = { kind: 'numeric', low, high, step, mus, sigmas: allSigmas, logZ: undefined, same };
+      if (step !== undefined) exactLogZ(kern);
+      this.kernels.push(kern);
     });
   }
 
@@ -195,19 +197,21 @@ export class ParzenEstimator {
    * than 1e-16 relative). logPdf sums each row exactly; certified-argmax.ts bounds the sum more cheaply with the
    * very same terms. The row is reused between points: read it inside `visit` only.
    */
-  scanRows(points: Points, visit: (i: number, row: Float64Array, max: number, cut: number) => void): void {
+  scanRows(points: Points, visit: (i: number, row: Float64Array, max: number, cut: number) => void, bounded = false): void {
     const m = points.length > 0 ? points[0].length : 0;
     const K = this.nComponents;
-    const prepared = this.prepared();
+    const prepared = this.prepared(bounded);
     // One row of component terms at a time: stays in cache and allocates nothing per point.
     const row = new Float64Array(K);
     if (this.allContinuous(prepared)) {
-      this.scanContinuous(points, prepared as ContinuousPrepared[], row, m, visit);
+      const base = bounded ? this.boundedBase()!.base : this.continuousBase(prepared as ContinuousPrepared[]);
+      this.scanContinuous(points, prepared as ContinuousPrepared[], base, row, m, visit);
       return;
     }
+    const start = bounded ? this.boundedBase()!.base : this.logWeights;
     const gridTerms = prepared.map((kern, j) => (kern.kind === 'numeric' && kern.step !== undefined ? this.gridTermsOf(kern, points[j]) : undefined));
     for (let i = 0; i < m; i++) {
-      row.set(this.logWeights);
+      row.set(start);
       for (let j = 0; j < prepared.length; j++) {
         const kern = prepared[j];
         const x = points[j][i];
@@ -228,7 +232,8 @@ export class ParzenEstimator {
             const t = terms.values;
             for (let k = 0; k < K; k++) row[k] += t[at + k];
           } else {
-            const { mus, sigmas, logZ } = kern;
+            const { mus, sigmas } = kern;
+            const logZ = exactLogZ(kern);
             const half = kern.step / 2;
             for (let k = 0; k < K; k++) row[k] += logNormalMass((x - half - mus[k]) / sigmas[k], (x + half - mus[k]) / sigmas[k]) - logZ[k];
           }
@@ -252,7 +257,8 @@ export class ParzenEstimator {
     const K = this.nComponents;
     const distinct = [...new Set(xs)];
     if (distinct.length * K > MAX_GRID_TERMS) return undefined;
-    const { mus, sigmas, logZ } = kern;
+    const { mus, sigmas } = kern;
+    const logZ = exactLogZ(kern);
     const half = kern.step! / 2;
     const values = new Float64Array(distinct.length * K);
     const offsets = new Map<number, number>();
@@ -279,13 +285,13 @@ export class ParzenEstimator {
   private scanContinuous(
     points: Points,
     prepared: ContinuousPrepared[],
+    base: Float64Array,
     row: Float64Array,
     m: number,
     visit: (i: number, row: Float64Array, max: number, cut: number) => void,
   ): void {
     const K = this.nComponents;
     const d = prepared.length;
-    const base = this.continuousBase(prepared);
     // e^-37 ≈ 1e-16: terms further below the largest are below double precision relative to it.
     const CUT = 37;
     let i = 0;
@@ -451,15 +457,23 @@ export class ParzenEstimator {
   }
 
   private preparedKernels: PreparedKernels[] | undefined;
+  private preparedForBounds: PreparedKernels[] | undefined;
 
-  /** Per-component constants of the continuous kernels (1/σ and the log normaliser), computed once. */
-  private prepared(): PreparedKernels[] {
-    if (this.preparedKernels) return this.preparedKernels;
-    this.preparedKernels = this.kernels.map((kern) => {
+  /**
+   * Per-component constants of the continuous kernels (1/σ and the log normaliser), computed once. For bounds
+   * the normalisers are in boundedBase instead, and the per-axis constants are zero.
+   */
+  private prepared(bounded = false): PreparedKernels[] {
+    if (bounded && this.preparedForBounds) return this.preparedForBounds;
+    if (!bounded && this.preparedKernels) return this.preparedKernels;
+    let zeros: Float64Array | undefined;
+    const prepared = this.kernels.map((kern, j) => {
       if (kern.kind === 'categorical' || kern.step !== undefined) return kern;
+      const inv = this.inverseWidths(j, kern);
+      if (bounded) return { ...kern, inv, c0: (zeros ??= new Float64Array(this.nComponents)) };
       const K = kern.mus.length;
-      const inv = new Float64Array(K);
       const c0 = new Float64Array(K);
+      const logZ = exactLogZ(kern);
       // Multivariate kernels share one width per axis: one log for the run of equal widths.
       let lastSigma = NaN;
       let logSigma = NaN;
@@ -469,12 +483,95 @@ export class ParzenEstimator {
           lastSigma = sigma;
           logSigma = Math.log(sigma);
         }
-        inv[k] = 1 / sigma;
-        c0[k] = -logSigma - LOG_SQRT_2PI - kern.logZ[k];
+        c0[k] = -logSigma - LOG_SQRT_2PI - logZ[k];
       }
       return { ...kern, inv, c0 };
     });
-    return this.preparedKernels;
+    if (bounded) this.preparedForBounds = prepared;
+    else this.preparedKernels = prepared;
+    return prepared;
+  }
+
+  private readonly inverses = new Map<number, Float64Array>();
+
+  private inverseWidths(j: number, kern: NumericKernels): Float64Array {
+    let inv = this.inverses.get(j);
+    if (!inv) {
+      inv = new Float64Array(kern.sigmas.length);
+      for (let k = 0; k < inv.length; k++) inv[k] = 1 / kern.sigmas[k];
+      this.inverses.set(j, inv);
+    }
+    return inv;
+  }
+
+  private bounds: BoundedBase | null | undefined;
+
+  /**
+   * For bounds on the density (certified-argmax.ts): each component's log weight and continuous normalisers
+   * (−log σ − log √2π − log Z per plain axis), with log Z from the chord table of Φ (normal-cdf-chord.ts) and
+   * one log per component instead of per component and axis. `error` bounds how far a row built on it (and
+   * rounded in another order) can be from the row logPdf builds, beyond `roundingScale` · |max| (see rowError).
+   * Null when a kernel is outside the conditions the bound needs (centre outside its box, tiny mass): then
+   * only exact densities are used.
+   */
+  boundedBase(): BoundedBase | null {
+    if (this.bounds !== undefined) return this.bounds;
+    const K = this.nComponents;
+    const base = Float64Array.from(this.logWeights);
+    const magnitude = new Float64Array(K);
+    for (let k = 0; k < K; k++) magnitude[k] = Math.abs(base[k]);
+    const mass = new Float64Array(K).fill(1);
+    let plainAxes = 0;
+    let ok = true;
+    for (const kern of this.kernels) {
+      if (kern.kind === 'categorical' || kern.step !== undefined) continue;
+      plainAxes++;
+      const { mus, sigmas, low, high } = kern;
+      let lastSigma = NaN;
+      let logSigma = NaN;
+      let inv = NaN;
+      for (let k = 0; k < K; k++) {
+        const sigma = sigmas[k];
+        if (sigma !== lastSigma) {
+          lastSigma = sigma;
+          logSigma = Math.log(sigma);
+          inv = 1 / sigma;
+        }
+        const a = (low - mus[k]) * inv;
+        const b = (high - mus[k]) * inv;
+        const m = normalCdfChord(b) - normalCdfChord(a);
+        // A centre inside its box and a width at most the box's keep every mass above 0.34.
+        if (!(a <= 0 && b >= 0 && m >= MIN_BOUNDED_MASS)) ok = false;
+        mass[k] *= m;
+        base[k] += -logSigma - LOG_SQRT_2PI;
+        magnitude[k] += Math.abs(logSigma) + LOG_SQRT_2PI;
+      }
+    }
+    // Products of up to MAX_BOUNDED_AXES masses ≥ 1/4 stay normal doubles.
+    if (!ok || plainAxes > MAX_BOUNDED_AXES) return (this.bounds = null);
+    let largest = 0;
+    for (let k = 0; k < K; k++) {
+      const logMass = Math.log(mass[k]);
+      base[k] -= logMass;
+      largest = Math.max(largest, magnitude[k] + Math.abs(logMass));
+    }
+    // Each axis' mass is within 2 · NORMAL_CDF_CHORD_ERROR of the exact one (plus a / b by a multiply instead
+    // of a divide: 1e-14), relative ≤ that / MIN_BOUNDED_MASS.
+    const error = (plainAxes * (2 * NORMAL_CDF_CHORD_ERROR + 1e-13)) / MIN_BOUNDED_MASS / (1 - 1e-5);
+    const dims = this.kernels.length;
+    this.bounds = { base, error, largest, roundingScale: (8 * dims + 16) * (Number.EPSILON / 2) };
+    return this.bounds;
+  }
+
+  /**
+   * Largest distance between a row scanned for bounds and logPdf's row, for any term within 41 nats of the row's
+   * largest term `max`: the normalisers' error, and rounding of sums of at most 3d + 3 terms whose magnitudes
+   * are below 2 · largest + |max| + 41 (a term within 41 nats of the largest cannot have larger parts).
+   */
+  rowError(max: number): number {
+    const b = this.boundedBase();
+    if (!b) return NaN;
+    return b.error + 2 * b.roundingScale * (2 * b.largest + Math.abs(max) + 41);
   }
 
   private pickComponent(u: number): number {
@@ -488,6 +585,31 @@ export class ParzenEstimator {
     }
     return lo;
   }
+}
+
+/** What boundedBase returns. */
+export interface BoundedBase {
+  readonly base: Float64Array;
+  readonly error: number;
+  readonly largest: number;
+  readonly roundingScale: number;
+}
+
+const MIN_BOUNDED_MASS = 0.25;
+const MAX_BOUNDED_AXES = 400;
+
+/** The kernels' exact truncation normalisers (normal.ts' logNormalMass), computed once per axis. */
+function exactLogZ(kern: NumericKernels): Float64Array {
+  if (kern.logZ) return kern.logZ;
+  const { mus, sigmas, low, high, same } = kern;
+  const K = mus.length;
+  const logZ = new Float64Array(K);
+  for (let k = 0; k < K; k++) {
+    const r = same ? same[k] : k;
+    logZ[k] = r < k ? logZ[r] : logNormalMassAround((low - mus[k]) / sigmas[k], (high - mus[k]) / sigmas[k]);
+  }
+  kern.logZ = logZ;
+  return logZ;
 }
 
 /** log Σ exp(row[k]) over the terms above `cut`, summed in component order relative to the largest term. */
