@@ -65,9 +65,9 @@ export function createPruner(spec: PrunerSpec, nObjectives: number, field = 'pru
     }
     case 'hyperband': {
       const o = spec.options ?? {};
-      const minResource = count(o.minResource, 1, 1, `${at}.min_resource`);
+      const minResource = o.minResource === undefined ? undefined : count(o.minResource, 1, 1, `${at}.min_resource`);
       const maxResource = o.maxResource === undefined ? undefined : count(o.maxResource, 1, 1, `${at}.max_resource`);
-      if (maxResource !== undefined && maxResource < minResource) {
+      if (maxResource !== undefined && minResource !== undefined && maxResource < minResource) {
         throw new InvalidArgumentError(`${at}.max_resource`, `must be at least min_resource (${minResource}), got ${maxResource}`);
       }
       pruner = new HyperbandPruner({

@@ -2,15 +2,21 @@ import type { Json } from '../src/core/json.js';
 import type { PruneDecision, Pruner } from '../src/core/pruner.js';
 import { type StudyView, studyViewOf } from '../src/core/study.js';
 import { type FrozenTrial, lastStep } from '../src/core/trial.js';
+import { singleDirection } from './intermediate-values.js';
+import { PREDICTIVE_MIN_RESOURCE, type PredictiveMinResourceRule, predictiveMinResource } from './predictive-min-resource.js';
 import { SuccessiveHalvingPruner, learnsFrom } from './successive-halving.js';
 
 /** System attribute holding the max resource learned for 'auto' (kept by the trial that learned it). */
 export const LEARNED_MAX_RESOURCE_ATTR = 'hyperband_max_resource';
+/** System attribute holding the min resource learned when it is not set (kept by the trial that learned it). */
+export const LEARNED_MIN_RESOURCE_ATTR = 'hyperband_min_resource';
 /** System attribute recording a trial's bracket (informative: the bracket is always recomputed from the hash). */
 export const BRACKET_ATTR = 'hyperband_bracket';
 
 export interface HyperbandConfig {
-  readonly minResource: number;
+  /** Undefined = learned: the first step where ranking becomes predictive (predictive-min-resource.ts). */
+  readonly minResource: number | undefined;
+  readonly minResourceRule?: PredictiveMinResourceRule;
   /** Undefined = learned from the first complete trial (its last step + 1). */
   readonly maxResource: number | undefined;
   readonly reductionFactor: number;
@@ -31,9 +37,9 @@ interface BracketLayout {
  *
  * A trial's bracket is a stable hash of (study seed, trial number): every process, every restart, the sampler at
  * ask time and the pruner at report time all agree without storing anything. Successive halving in a bracket
- * compares only that bracket's trials; the sampler (through `samplerView`) learns from the complete trials of
- * every bracket but from the pruned trials of the asking trial's bracket only, so trials stopped early in an
- * aggressive bracket never teach it about configurations a patient bracket would have kept.
+ * compares only that bracket's trials. An unset min resource is learned as successive halving learns it (the
+ * first step where the best finals were already ahead, predictive-min-resource.ts), so no bracket starts where
+ * learning curves still cross; Optuna's default is 1. What the sampler sees: `samplerView`.
  */
 export class HyperbandPruner implements Pruner {
   readonly supportsMultiObjective = false;
@@ -44,13 +50,22 @@ export class HyperbandPruner implements Pruner {
 
   prune(study: StudyView, trial: FrozenTrial, step: number): PruneDecision {
     const attrs: Record<string, Json> = {};
-    let maxResource = this.config.maxResource ?? learnedMaxResource(study, trial);
+    let maxResource = this.config.maxResource ?? learnedAttr(study, trial, LEARNED_MAX_RESOURCE_ATTR);
     if (maxResource === undefined) {
       maxResource = estimateMaxResource(study);
       if (maxResource === undefined) return { prune: false, reason: 'the max resource is learned from the first complete trial; none yet' };
       attrs[LEARNED_MAX_RESOURCE_ATTR] = maxResource;
     }
-    const layout = this.layout(maxResource);
+    let minResource = this.config.minResource ?? learnedAttr(study, trial, LEARNED_MIN_RESOURCE_ATTR);
+    if (minResource === undefined) {
+      const rule = this.config.minResourceRule ?? PREDICTIVE_MIN_RESOURCE;
+      minResource = predictiveMinResource(study.getTrials(['COMPLETE']), rule, singleDirection(study.directions));
+      if (minResource === undefined) {
+        return { prune: false, reason: `the min resource is learned from ${rule.minTrials} complete trials; not there yet`, systemAttrs: attrs };
+      }
+      attrs[LEARNED_MIN_RESOURCE_ATTR] = minResource;
+    }
+    const layout = this.layout(minResource, maxResource);
     const bracket = this.bracketOf(study, trial.number, layout);
     if (trial.systemAttrs[BRACKET_ATTR] !== bracket) attrs[BRACKET_ATTR] = bracket;
     const inner = layout.pruners[bracket].prune(this.bracketView(study, bracket, layout), trial, step);
@@ -58,20 +73,22 @@ export class HyperbandPruner implements Pruner {
   }
 
   /**
-   * What the sampler learns from for `trial`: every trial that is not PRUNED (complete ones ran to the end in any
-   * bracket, so their values compare; running ones keep the constant liar working across brackets), and the
-   * PRUNED trials of `trial`'s own bracket except those stopped at its first rung. The whole study while the max
-   * resource is still unknown.
+   * What the sampler learns from for `trial`. With a learned min resource (the default): only `trial`'s own
+   * bracket, as Optuna does. With a min resource set by the user: every trial that is not PRUNED (complete ones
+   * ran to the end in any bracket, so their values compare; running ones keep the constant liar working across
+   * brackets), and the PRUNED trials of `trial`'s own bracket except those stopped at its first rung. The whole
+   * study while the resources are still unknown.
    */
-  // NOTE: Optuna's HyperbandPruner hands the sampler only the trial's bracket (_BracketStudy). Pruned trials of
-  // other brackets were stopped at other resources and rank differently in TPE's split, so they stay out here too;
-  // but hiding the other brackets' complete trials starves each bracket's model (a bracket holds 1/B of them or
-  // less). bench/pruning measures both (pruners/README.md).
+  // NOTE: measured in bench/pruning (pruners/README.md). With min resource 1 (Optuna's default) there are five
+  // brackets and the first rungs sit where crossing curves still cross: Optuna's per-bracket view starves each
+  // bracket's model and feeds it early casualties (TPE −2.87 vs −3.09 with the wider view). A learned min resource
+  // leaves one or two brackets whose rungs all rank like the end; there the bracket view measures the same as the
+  // wider one (−3.19 both at τ ≤ 60, −3.20 / −3.19 without crossing), so the default follows Optuna.
   samplerView(study: StudyView, trial: FrozenTrial): StudyView {
-    const maxResource = this.config.maxResource ?? learnedMaxResource(study, trial);
-    if (maxResource === undefined) return study;
-    const layout = this.layout(maxResource);
+    const layout = this.learnedLayout(study, trial);
+    if (layout === undefined) return study;
     const own = this.bracketOf(study, trial.number, layout);
+    if (this.config.minResource === undefined) return this.bracketView(study, own, layout);
     const seen = study
       .getTrials()
       .filter((t) => t.state !== 'PRUNED' || (learnsFrom(t) && this.bracketOf(study, t.number, layout) === own));
@@ -80,27 +97,34 @@ export class HyperbandPruner implements Pruner {
 
   /** Only the trials of `bracket`: what successive halving in that bracket compares with. */
   bracketTrials(study: StudyView, number: number): StudyView | undefined {
-    const maxResource = this.config.maxResource ?? learnedMaxResource(study, undefined);
-    if (maxResource === undefined) return undefined;
-    const layout = this.layout(maxResource);
+    const layout = this.learnedLayout(study, undefined);
+    if (layout === undefined) return undefined;
     return this.bracketView(study, this.bracketOf(study, number, layout), layout);
   }
 
   /** Which bracket trial `number` belongs to (exported behaviour for tests and inspection). */
   bracketFor(study: StudyView, number: number): number | undefined {
-    const maxResource = this.config.maxResource ?? learnedMaxResource(study, undefined);
-    return maxResource === undefined ? undefined : this.bracketOf(study, number, this.layout(maxResource));
+    const layout = this.learnedLayout(study, undefined);
+    return layout === undefined ? undefined : this.bracketOf(study, number, layout);
   }
 
-  /** Number of brackets for a max resource: ⌊log_η(max/min)⌋ + 1, computed in integers. */
-  bracketCount(maxResource: number): number {
-    return this.layout(maxResource).pruners.length;
+  /** Number of brackets for a max resource (and a min one, when learned): ⌊log_η(max/min)⌋ + 1, in integers. */
+  bracketCount(maxResource: number, minResource = this.config.minResource ?? 1): number {
+    return this.layout(minResource, maxResource).pruners.length;
   }
 
-  private layout(maxResource: number): BracketLayout {
-    let found = this.layouts.get(maxResource);
+  /** The layout once both resources are known (set, or learned and stored by an earlier report). */
+  private learnedLayout(study: StudyView, trial: FrozenTrial | undefined): BracketLayout | undefined {
+    const maxResource = this.config.maxResource ?? learnedAttr(study, trial, LEARNED_MAX_RESOURCE_ATTR);
+    const minResource = this.config.minResource ?? learnedAttr(study, trial, LEARNED_MIN_RESOURCE_ATTR);
+    return maxResource === undefined || minResource === undefined ? undefined : this.layout(minResource, maxResource);
+  }
+
+  private layout(minResource: number, maxResource: number): BracketLayout {
+    const memoKey = minResource * 1e9 + maxResource;
+    let found = this.layouts.get(memoKey);
     if (!found) {
-      const { minResource, reductionFactor: eta, bootstrapCount } = this.config;
+      const { reductionFactor: eta, bootstrapCount } = this.config;
       let n = 1;
       while (minResource * eta ** n <= maxResource) n++;
       const budgets: number[] = [];
@@ -111,7 +135,7 @@ export class HyperbandPruner implements Pruner {
         pruners.push(new SuccessiveHalvingPruner({ minResource, reductionFactor: eta, minEarlyStoppingRate: b, bootstrapCount }));
       }
       found = { budgets, total: budgets.reduce((a, b) => a + b, 0), pruners };
-      this.layouts.set(maxResource, found);
+      this.layouts.set(memoKey, found);
     }
     return found;
   }
@@ -134,11 +158,12 @@ export class HyperbandPruner implements Pruner {
   }
 }
 
-function learnedMaxResource(study: StudyView, trial: FrozenTrial | undefined): number | undefined {
-  const own = trial?.systemAttrs[LEARNED_MAX_RESOURCE_ATTR];
+/** A learned resource as written by the lowest-numbered trial that learned it (`trial`'s own counts too). */
+function learnedAttr(study: StudyView, trial: FrozenTrial | undefined, key: string): number | undefined {
+  const own = trial?.systemAttrs[key];
   for (const t of study.getTrials()) {
     if (trial && t.number >= trial.number && typeof own === 'number') return own;
-    const v = t.systemAttrs[LEARNED_MAX_RESOURCE_ATTR];
+    const v = t.systemAttrs[key];
     if (typeof v === 'number') return v;
   }
   return typeof own === 'number' ? own : undefined;

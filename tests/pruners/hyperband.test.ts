@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BRACKET_ATTR, HyperbandPruner, LEARNED_MAX_RESOURCE_ATTR, crc32 } from '../../pruners/hyperband.js';
+import { BRACKET_ATTR, HyperbandPruner, LEARNED_MAX_RESOURCE_ATTR, LEARNED_MIN_RESOURCE_ATTR, crc32 } from '../../pruners/hyperband.js';
 import { makeStudy, makeTrial } from '../support/make-trial.js';
 import { PrunerDriver } from './pruner-driver.js';
 
@@ -119,5 +119,52 @@ describe('HyperbandPruner', () => {
         if (decision.prune) break;
       }
     }
+  });
+});
+
+describe('HyperbandPruner with a learned min resource', () => {
+  const rule = { minTrials: 3, minRecall: 1 };
+  const learning = () => hyperband({ minResource: undefined, minResourceRule: rule });
+  /** A complete trial through steps 1..26 with value at step s = f(s). */
+  const complete = (d: PrunerDriver, f: (s: number) => number) => {
+    const t = d.start();
+    for (let s = 1; s <= 26; s++) d.report(t, s, f(s));
+    d.finish(t);
+  };
+
+  it('prunes nothing before minTrials complete trials, then stores the step where the best were already ahead', () => {
+    const d = new PrunerDriver(learning(), ['minimize'], 4);
+    // Trial n ends at n; before step 9 trial 0 (the best) is behind the others.
+    const curve = (n: number) => (s: number) => (s < 9 ? (n === 0 ? 50 : n) : n + 1 / s);
+    complete(d, curve(0));
+    complete(d, curve(1));
+    const t = d.start();
+    expect(d.report(t, 1, 1000).prune).toBe(false);
+    complete(d, curve(2));
+    const decision = d.report(t, 2, 1000);
+    expect(decision.systemAttrs?.[LEARNED_MIN_RESOURCE_ATTR]).toBe(9);
+    expect(learning().bracketCount(27, 9)).toBe(2); // rungs from 9 up to 27: log3(3) + 1 brackets
+  });
+
+  it('reads the best as the largest when maximizing', () => {
+    const d = new PrunerDriver(learning(), ['maximize'], 4);
+    for (const n of [0, 1, 2]) complete(d, (s) => (s < 3 ? -n : n)); // the largest finals are behind before step 3
+    expect(d.report(d.start(), 1, 0).systemAttrs?.[LEARNED_MIN_RESOURCE_ATTR]).toBe(3);
+  });
+
+  it("shows the sampler only its own bracket's trials (as Optuna), pruned ones at the first rung included", () => {
+    const pruner = hyperband({ minResource: undefined });
+    // 50 trials stopped at their first rung, one complete; trial 0 stored the learned min resource.
+    const trials = Array.from({ length: 50 }, (_, n) =>
+      makeTrial({ number: n, state: 'PRUNED', systemAttrs: { stopped_at_rung: 0, ...(n === 0 ? { [LEARNED_MIN_RESOURCE_ATTR]: 1 } : {}) } }),
+    );
+    const bracketOf = (n: number) => pruner.bracketFor(makeStudy(trials, { seed: 2 }), n);
+    const own = bracketOf(50);
+    const mine = trials.filter((t) => bracketOf(t.number) === own).map((t) => t.number);
+    const other = trials.find((t) => bracketOf(t.number) !== own)!.number;
+    trials[other] = { ...trials[other], state: 'COMPLETE' };
+    const view = pruner.samplerView(makeStudy(trials, { seed: 2 }), makeTrial({ number: 50, state: 'RUNNING' }));
+    expect(mine.length).toBeGreaterThan(0);
+    expect(view.getTrials().map((t) => t.number)).toEqual(mine);
   });
 });

@@ -83,7 +83,10 @@ export interface PercentilePrunerOptions {
 
 /** Options of asynchronous successive halving. */
 export interface SuccessiveHalvingPrunerOptions {
-  /** Steps before the first rung; unset means learned from the first finished trials. */
+  /**
+   * Steps before the first rung; unset means learned from the first finished trials (the first step at which the
+   * trials that end best were already ahead).
+   */
   minResource?:
     | number
     | undefined;
@@ -101,7 +104,10 @@ export interface SuccessiveHalvingPrunerOptions {
 
 /** Options of the Hyperband pruner. */
 export interface HyperbandPrunerOptions {
-  /** The smallest resource a bracket starts from (default 1). */
+  /**
+   * The smallest resource a bracket starts from; unset means learned from the first finished trials (the first
+   * step at which the trials that end best were already ahead).
+   */
   minResource?:
     | number
     | undefined;
