@@ -119,24 +119,24 @@ export class ParzenEstimator {
       }
       const { low, high, step } = domain;
       const range = high - low;
-      let sigmas: Float64Array;
+      const floor = options.considerMagicClip ? options.clipScale * magicClipFloor(low, high, K) : range * 1e-12;
+      const clip = (sigma: number) => Math.min(range, Math.max(floor, sigma));
+      const mus = new Float64Array(K);
+      const allSigmas = new Float64Array(K);
+      mus.set(xs.subarray(0, n));
       if (!options.multivariate) {
         // NOTE: Optuna puts the prior's centre among the neighbours whether or not the prior is used.
         const withPrior = new Float64Array(n + 1);
         withPrior.set(xs.subarray(0, n));
         withPrior[n] = 0.5 * (low + high);
-        sigmas = neighbourBandwidths(withPrior, low, high, options.considerEndpoints).subarray(0, n);
-      } else if (options.bandwidth === 'spread') {
-        sigmas = new Float64Array(n).fill(scottSpreadBandwidth(xs.subarray(0, n), weights, dims, low, high, options.bandwidthFactor));
+        const sigmas = neighbourBandwidths(withPrior, low, high, options.considerEndpoints);
+        for (let i = 0; i < n; i++) allSigmas[i] = clip(sigmas[i]);
       } else {
-        sigmas = new Float64Array(n).fill(scottRangeBandwidth(n, dims, low, high));
-      }
-      const floor = options.considerMagicClip ? options.clipScale * magicClipFloor(low, high, K) : range * 1e-12;
-      const mus = new Float64Array(K);
-      const allSigmas = new Float64Array(K);
-      for (let i = 0; i < n; i++) {
-        mus[i] = xs[i];
-        allSigmas[i] = Math.min(range, Math.max(floor, sigmas[i]));
+        // Multivariate rules give every observation of an axis the same width.
+        const sigma = options.bandwidth === 'spread'
+          ? scottSpreadBandwidth(xs.subarray(0, n), weights, dims, low, high, options.bandwidthFactor)
+          : scottRangeBandwidth(n, dims, low, high);
+        allSigmas.fill(clip(sigma), 0, n);
       }
       if (considerPrior) {
         mus[n] = 0.5 * (low + high);
@@ -438,12 +438,15 @@ export class ParzenEstimator {
     const K = this.nComponents;
     const mus = new Float64Array(K * d);
     const inv = new Float64Array(K * d);
-    prepared.forEach((p, j) => {
-      for (let k = 0; k < K; k++) {
-        mus[k * d + j] = p.mus[k];
-        inv[k * d + j] = p.inv[k];
+    const fromMus = prepared.map((p) => p.mus);
+    const fromInv = prepared.map((p) => p.inv);
+    // Written in order (the reads stream through d columns).
+    for (let k = 0, at = 0; k < K; k++) {
+      for (let j = 0; j < d; j++, at++) {
+        mus[at] = fromMus[j][k];
+        inv[at] = fromInv[j][k];
       }
-    });
+    }
     this.interleavedKernels = { mus, inv };
     return this.interleavedKernels;
   }
@@ -498,7 +501,16 @@ export class ParzenEstimator {
     let inv = this.inverses.get(j);
     if (!inv) {
       inv = new Float64Array(kern.sigmas.length);
-      for (let k = 0; k < inv.length; k++) inv[k] = 1 / kern.sigmas[k];
+      let lastSigma = NaN;
+      let lastInv = NaN;
+      for (let k = 0; k < inv.length; k++) {
+        // One division per run of equal widths (multivariate kernels share theirs).
+        if (kern.sigmas[k] !== lastSigma) {
+          lastSigma = kern.sigmas[k];
+          lastInv = 1 / lastSigma;
+        }
+        inv[k] = lastInv;
+      }
       this.inverses.set(j, inv);
     }
     return inv;
