@@ -52,39 +52,41 @@ export function splitTrials(
   let nComplete = 0;
   let nPruned = 0;
   let nInfeasible = 0;
+  // Feasible COMPLETE trials' positions and (one objective) their signed values, read in the same pass.
+  const completeAt = new Int32Array(n);
+  const keys = new Float64Array(directions.length === 1 ? n : 0);
+  const sign = directions[0] === 'minimize' ? 1 : -1;
   for (let i = 0; i < n; i++) {
     const t = trials[i];
     if (t.state === 'RUNNING') kind[i] = RUNNING;
     else if (t.state === 'COMPLETE') {
       if (!t.values || t.values.length !== directions.length) continue;
       if (constraintsEnabled && (t.constraints === null || violationOf(t) > 0)) kind[i] = INFEASIBLE;
-      else kind[i] = COMPLETE;
+      else {
+        kind[i] = COMPLETE;
+        if (keys.length > 0) keys[nComplete] = orderable(sign * t.values[0]);
+        completeAt[nComplete++] = i;
+      }
     } else if (t.state === 'PRUNED') {
       if (constraintsEnabled && violationOf(t) > 0) kind[i] = INFEASIBLE;
       else kind[i] = PRUNED;
     }
-    if (kind[i] === COMPLETE) nComplete++;
-    else if (kind[i] === PRUNED) nPruned++;
+    if (kind[i] === PRUNED) nPruned++;
     else if (kind[i] === INFEASIBLE) nInfeasible++;
   }
   const nModelled = nComplete + nPruned + nInfeasible;
   let nBelow = Math.min(gamma(nModelled), nModelled);
   const inBelow = new Uint8Array(n);
   let taken = 0;
-  const completeAt = new Int32Array(nComplete);
-  for (let i = 0, c = 0; i < n; i++) if (kind[i] === COMPLETE) completeAt[c++] = i;
   let belowWeightOf: Map<number, number> | null = null;
 
   if (directions.length === 1) {
-    const sign = directions[0] === 'minimize' ? 1 : -1;
-    const keys = new Float64Array(nComplete);
-    for (let c = 0; c < nComplete; c++) keys[c] = orderable(sign * trials[completeAt[c]].values![0]);
-    for (const c of smallestK(keys, Math.min(nBelow, nComplete))) {
+    for (const c of smallestK(keys.subarray(0, nComplete), Math.min(nBelow, nComplete))) {
       inBelow[completeAt[c]] = 1;
       taken++;
     }
   } else {
-    const complete = Array.from(completeAt, (i) => trials[i]);
+    const complete = Array.from(completeAt.subarray(0, nComplete), (i) => trials[i]);
     const points = complete.map((t) => t.values!.map((v, i) => orderable(directions[i] === 'minimize' ? v : -v)));
     const chosen = selectBelowMultiObjective(points, Math.min(nBelow, nComplete));
     const chosenPoints = chosen.map((i) => points[i]);
@@ -99,7 +101,6 @@ export function splitTrials(
   nBelow -= taken;
 
   if (nBelow > 0 && nPruned > 0) {
-    const sign = directions[0] === 'minimize' ? 1 : -1;
     const scored: { i: number; key: [number, number] }[] = [];
     for (let i = 0; i < n; i++) if (kind[i] === PRUNED) scored.push({ i, key: prunedScore(trials[i], sign) });
     scored.sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1] || trials[a.i].number - trials[b.i].number);
