@@ -1,4 +1,5 @@
 import { connect } from '@hpo/client';
+import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describePostgres, type TestStore } from '../support/test-database.js';
 import { type AcknowledgedTell, multiTarget, runWorker } from './support/fault-workers.js';
@@ -14,12 +15,37 @@ const BUDGET = 30;
  * mid-flight fail UNAVAILABLE and the SDK retries them, with the same request id, on a live server: every worker
  * finishes its budget, and the store holds exactly the acknowledged tells — none lost, none twice, no orphan.
  */
+function withApplicationName(url: string, name: string): string {
+  const u = new URL(url);
+  u.searchParams.set('application_name', name);
+  return u.toString();
+}
+
+/** Resolves once a connection named `name` is inside a transaction (polled every millisecond, for up to 5 s). */
+async function whenInTransaction(url: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    for (let polls = 0; polls < 5000; polls++) {
+      const { rows } = await client.query(
+        'select 1 from pg_stat_activity where application_name = $1 and xact_start is not null limit 1',
+        [name],
+      );
+      if (rows.length > 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+  } finally {
+    await client.end();
+  }
+}
+
 describePostgres('kill -9 of one server under load', (stores) => {
   let store: TestStore;
   let servers: ServerProcess[] = [];
   beforeAll(async () => {
     store = await stores.open();
-    servers = await Promise.all([0, 1, 2].map(() => spawnServer(['--database-url', store.url!])));
+    // Each server's connections are named, so the test can see when one has a transaction open.
+    servers = await Promise.all([0, 1, 2].map((i) => spawnServer(['--database-url', withApplicationName(store.url!, `hpo-crash-${i}`)])));
   }, 120_000);
   afterAll(async () => {
     await Promise.all(servers.map((s) => s.stop()));
@@ -37,8 +63,11 @@ describePostgres('kill -9 of one server under load', (stores) => {
     let killed: Promise<number | null> | undefined;
     const onTell = () => {
       acknowledged++;
-      // A third of the way in, with every worker mid-loop.
-      if (acknowledged === Math.floor((WORKERS * BUDGET) / 3)) killed = servers[0].kill();
+      // A third of the way in, with every worker mid-loop, at a moment server 0 has calls in flight: a transaction
+      // open. (A server answers the asks and tells of one transaction together, and round-robin workers that make
+      // the same calls move over the servers in step, so right at an acknowledgement it may have none.)
+      if (acknowledged === Math.floor((WORKERS * BUDGET) / 3))
+        killed = whenInTransaction(store.url!, 'hpo-crash-0').then(() => servers[0].kill());
     };
     const results = await Promise.all(
       range(WORKERS).map((i) =>
