@@ -55,12 +55,12 @@ export const PRUNER_VARIANTS: Record<string, Variant> = {
   },
   'asha-m1': {
     make: fromSpec(ASHA),
-    description: 'asha with min resource 1 (= the hpo default before learned rungs), the sampler not learning from first-rung casualties',
+    description: 'asha with min resource 1 (what the previous default, 1% of the first complete trial, comes to here, though it pruned only after that trial), the sampler not learning from first-rung casualties',
   },
   'hyperband-m1': {
     make: fromSpec(HYPERBAND),
     description:
-      'hyperband with min resource 1 (= the hpo default before learned rungs); the sampler learning from complete trials of every bracket ' +
+      'hyperband with min resource 1 (the previous default); the sampler learning from complete trials of every bracket ' +
       'and pruned trials of its own bracket not stopped at its first rung',
   },
   'hyperband-optuna-view': {
