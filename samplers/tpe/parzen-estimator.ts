@@ -210,6 +210,10 @@ export class ParzenEstimator {
     }
     const start = bounded ? this.boundedBase()!.base : this.logWeights;
     const gridTerms = prepared.map((kern, j) => (kern.kind === 'numeric' && kern.step !== undefined ? this.gridTermsOf(kern, points[j]) : undefined));
+    if (bounded && prepared.every((kern, j) => kern.kind === 'categorical' || kern.step === undefined || gridTerms[j])) {
+      this.scanMixedForBounds(points, prepared, gridTerms, start, row, m, visit);
+      return;
+    }
     for (let i = 0; i < m; i++) {
       row.set(start);
       for (let j = 0; j < prepared.length; j++) {
@@ -243,6 +247,82 @@ export class ParzenEstimator {
       for (let k = 0; k < K; k++) if (row[k] > max) max = row[k];
       // Terms more than 40 nats below the largest add less than 1e-17 relative.
       visit(i, row, max, max - 40);
+    }
+  }
+
+  /**
+   * Rows for bounds on mixed axes. Only the rows' values matter here, not the order their terms are added in
+   * (rowError covers the rounding), so the terms of the grid and categorical axes are summed once per distinct
+   * combination of the points' values on them (candidates repeat: 11 values of an int for 24 candidates), and
+   * each point then needs one pass for its plain axes and the largest term.
+   */
+  private scanMixedForBounds(
+    points: Points,
+    prepared: PreparedKernels[],
+    gridTerms: ({ offsets: Map<number, number>; values: Float64Array } | undefined)[],
+    start: Float64Array,
+    row: Float64Array,
+    m: number,
+    visit: (i: number, row: Float64Array, max: number, cut: number) => void,
+  ): void {
+    const K = this.nComponents;
+    const discrete = prepared.flatMap((kern, j) => (kern.kind === 'categorical' || kern.step !== undefined ? [j] : []));
+    const plain = prepared.flatMap((kern, j) => (kern.kind === 'numeric' && kern.step === undefined ? [kern as ContinuousPrepared] : []));
+    const plainAxes = prepared.flatMap((kern, j) => (kern.kind === 'numeric' && kern.step === undefined ? [j] : []));
+    const groups = new Map<string, number[]>();
+    for (let i = 0; i < m; i++) {
+      const key = discrete.map((j) => points[j][i]).join(',');
+      const group = groups.get(key);
+      if (group) group.push(i);
+      else groups.set(key, [i]);
+    }
+    const shared = new Float64Array(K);
+    for (const members of groups.values()) {
+      const first = members[0];
+      shared.set(start);
+      for (const j of discrete) {
+        const kern = prepared[j];
+        const x = points[j][first];
+        if (kern.kind === 'categorical') {
+          const nc = kern.nChoices;
+          const lp = kern.logProbs;
+          for (let k = 0; k < K; k++) shared[k] += lp[k * nc + x];
+        } else {
+          const terms = gridTerms[j]!;
+          const t = terms.values;
+          const at = terms.offsets.get(x)!;
+          for (let k = 0; k < K; k++) shared[k] += t[at + k];
+        }
+      }
+      for (const i of members) {
+        let max = -Infinity;
+        if (plain.length === 0) {
+          row.set(shared);
+          for (let k = 0; k < K; k++) if (row[k] > max) max = row[k];
+        } else if (plain.length === 2) {
+          const am = plain[0].mus, ai = plain[0].inv, bm = plain[1].mus, bi = plain[1].inv;
+          const x = points[plainAxes[0]][i];
+          const y = points[plainAxes[1]][i];
+          for (let k = 0; k < K; k++) {
+            const zx = (x - am[k]) * ai[k];
+            const zy = (y - bm[k]) * bi[k];
+            const r = shared[k] - 0.5 * (zx * zx + zy * zy);
+            row[k] = r;
+            if (r > max) max = r;
+          }
+        } else {
+          row.set(shared);
+          plain.forEach(({ mus, inv }, p) => {
+            const x = points[plainAxes[p]][i];
+            for (let k = 0; k < K; k++) {
+              const z = (x - mus[k]) * inv[k];
+              row[k] -= 0.5 * z * z;
+            }
+          });
+          for (let k = 0; k < K; k++) if (row[k] > max) max = row[k];
+        }
+        visit(i, row, max, max - 40);
+      }
     }
   }
 
