@@ -65,7 +65,10 @@ export class ParzenEstimator {
   private readonly kernels: (NumericKernels | CategoricalKernels)[] = [];
   /** log of the normalised component weights. */
   private readonly logWeights: Float64Array;
-  private readonly cumWeights: Float64Array;
+  /** Unnormalised component weights and their total (cumulative weights are built on the first draw). */
+  private readonly weightsWithPrior: Float64Array;
+  private readonly totalWeight: number;
+  private cumWeights: Float64Array | undefined;
   readonly nComponents: number;
 
   /**
@@ -86,14 +89,10 @@ export class ParzenEstimator {
     let total = 0;
     for (let i = 0; i < n; i++) total += w[i] = weights[i];
     if (considerPrior) total += w[n] = options.priorWeight;
+    this.weightsWithPrior = w;
+    this.totalWeight = total;
     this.logWeights = new Float64Array(K);
-    this.cumWeights = new Float64Array(K);
-    let cum = 0;
-    for (let k = 0; k < K; k++) {
-      this.logWeights[k] = Math.log(w[k] / total);
-      cum += w[k] / total;
-      this.cumWeights[k] = cum;
-    }
+    for (let k = 0; k < K; k++) this.logWeights[k] = Math.log(w[k] / total);
     const dims = domains.length;
     domains.forEach((domain, j) => {
       const xs = observations[j];
@@ -610,8 +609,9 @@ export class ParzenEstimator {
     if (this.bounds !== undefined) return this.bounds;
     const K = this.nComponents;
     const base = Float64Array.from(this.logWeights);
-    const magnitude = new Float64Array(K);
-    for (let k = 0; k < K; k++) magnitude[k] = Math.abs(base[k]);
+    // `largest` bounds every component's sum of magnitudes by the sum of each part's largest magnitude.
+    let largest = 0;
+    for (let k = 0; k < K; k++) largest = Math.max(largest, Math.abs(base[k]));
     const mass = new Float64Array(K).fill(1);
     let plainAxes = 0;
     let ok = true;
@@ -622,12 +622,14 @@ export class ParzenEstimator {
       let lastSigma = NaN;
       let logSigma = NaN;
       let inv = NaN;
+      let axisLargest = 0;
       for (let k = 0; k < K; k++) {
         const sigma = sigmas[k];
         if (sigma !== lastSigma) {
           lastSigma = sigma;
           logSigma = Math.log(sigma);
           inv = 1 / sigma;
+          axisLargest = Math.max(axisLargest, Math.abs(logSigma) + LOG_SQRT_2PI);
         }
         const a = (low - mus[k]) * inv;
         const b = (high - mus[k]) * inv;
@@ -636,17 +638,18 @@ export class ParzenEstimator {
         if (!(a <= 0 && b >= 0 && m >= MIN_BOUNDED_MASS)) ok = false;
         mass[k] *= m;
         base[k] += -logSigma - LOG_SQRT_2PI;
-        magnitude[k] += Math.abs(logSigma) + LOG_SQRT_2PI;
       }
+      largest += axisLargest;
     }
     // Products of up to MAX_BOUNDED_AXES masses ≥ 1/4 stay normal doubles.
     if (!ok || plainAxes > MAX_BOUNDED_AXES) return (this.bounds = null);
-    let largest = 0;
+    let largestLogMass = 0;
     for (let k = 0; k < K; k++) {
       const logMass = Math.log(mass[k]);
       base[k] -= logMass;
-      largest = Math.max(largest, magnitude[k] + Math.abs(logMass));
+      largestLogMass = Math.max(largestLogMass, Math.abs(logMass));
     }
+    largest += largestLogMass;
     // Each axis' mass is within 2 · NORMAL_CDF_CHORD_ERROR of the exact one (plus a / b by a multiply instead
     // of a divide: 1e-14), relative ≤ that / MIN_BOUNDED_MASS.
     const error = (plainAxes * (2 * NORMAL_CDF_CHORD_ERROR + 1e-13)) / MIN_BOUNDED_MASS / (1 - 1e-5);
@@ -667,7 +670,8 @@ export class ParzenEstimator {
   }
 
   private pickComponent(u: number): number {
-    const cw = this.cumWeights;
+    // g is only ever scored, never sampled: its cumulative weights are not built.
+    const cw = (this.cumWeights ??= cumulativeWeights(this.weightsWithPrior, this.totalWeight));
     let lo = 0;
     let hi = cw.length - 1;
     while (lo < hi) {
@@ -677,6 +681,16 @@ export class ParzenEstimator {
     }
     return lo;
   }
+}
+
+function cumulativeWeights(w: Float64Array, total: number): Float64Array {
+  const cum = new Float64Array(w.length);
+  let acc = 0;
+  for (let k = 0; k < w.length; k++) {
+    acc += w[k] / total;
+    cum[k] = acc;
+  }
+  return cum;
 }
 
 /** What boundedBase returns. */
