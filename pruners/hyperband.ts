@@ -132,7 +132,15 @@ export class HyperbandPruner implements Pruner {
       for (let b = 0; b < n; b++) {
         const s = n - 1 - b;
         budgets.push(Math.ceil((n * eta ** s) / (s + 1)));
-        pruners.push(new SuccessiveHalvingPruner({ minResource, reductionFactor: eta, minEarlyStoppingRate: b, bootstrapCount }));
+        pruners.push(
+          new SuccessiveHalvingPruner({
+            minResource,
+            reductionFactor: eta,
+            minEarlyStoppingRate: b,
+            bootstrapCount,
+            placedAfterTrialsRan: this.config.minResource === undefined,
+          }),
+        );
       }
       found = { budgets, total: budgets.reduce((a, b) => a + b, 0), pruners };
       this.layouts.set(memoKey, found);

@@ -20,6 +20,12 @@ export interface SuccessiveHalvingConfig {
    * where ranking becomes predictive (predictive-min-resource.ts; the default).
    */
   readonly autoMinResource?: PredictiveMinResourceRule | 'optuna';
+  /**
+   * The rungs were placed after trials had already run (a learned min resource; Hyperband sets this for the
+   * brackets it builds from its own learned one): trials are then judged on their value at the rung's step and
+   * complete trials without a recorded rung count there. Implied by an unset minResource.
+   */
+  readonly placedAfterTrialsRan?: boolean;
   readonly reductionFactor: number;
   readonly minEarlyStoppingRate: number;
   readonly bootstrapCount: number;
@@ -58,7 +64,7 @@ export class SuccessiveHalvingPruner implements Pruner {
     if (!trial.intermediateValues.has(step)) return { prune: false, reason: `no value at step ${step}` };
 
     const attrs: Record<string, Json> = {};
-    const learned = this.config.minResource === undefined;
+    const learned = this.config.minResource === undefined || this.config.placedAfterTrialsRan === true;
     let minResource = this.config.minResource ?? learnedMinResource(study, trial);
     if (minResource === undefined) {
       const rule = this.config.autoMinResource ?? PREDICTIVE_MIN_RESOURCE;

@@ -146,6 +146,23 @@ describe('HyperbandPruner with a learned min resource', () => {
     expect(learning().bracketCount(27, 9)).toBe(2); // rungs from 9 up to 27: log3(3) + 1 brackets
   });
 
+  it('judges a trial that passed its first rung while the min resource was learned on its value there, against the complete trials', () => {
+    const d = new PrunerDriver(learning(), ['minimize'], 4);
+    // With min resource 1 and max 27 the layout is the one the learned min resource will give: pick bracket 0.
+    const zero = Array.from({ length: 60 }, (_, n) => n).filter((n) => hyperband().bracketFor(makeStudy([], { seed: 4 }), n) === 0);
+    for (let n = 0; n <= zero[3]; n++) d.start();
+    const late = zero[0];
+    d.report(late, 1, 9); // nothing known yet
+    for (const [i, n] of zero.slice(1, 4).entries()) {
+      for (let s = 1; s <= 26; s++) d.report(n, s, i + 1 / s); // step-1 values 1, 2, 3; never crossing
+      d.finish(n);
+    }
+    const decision = d.report(late, 2, 0);
+    expect(decision.systemAttrs?.[LEARNED_MIN_RESOURCE_ATTR]).toBe(1);
+    expect(decision.prune).toBe(true); // 9 at step 1 is behind 1, 2, 3 there; 0 at step 2 would have passed alone
+    expect(decision.reason).toMatch(/^bracket 0: 9 at step 1 /);
+  });
+
   it('reads the best as the largest when maximizing', () => {
     const d = new PrunerDriver(learning(), ['maximize'], 4);
     for (const n of [0, 1, 2]) complete(d, (s) => (s < 3 ? -n : n)); // the largest finals are behind before step 3
