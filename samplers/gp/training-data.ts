@@ -2,12 +2,14 @@ import { containsInternal, distributionsEqual, type SearchSpace } from '../../sr
 import type { Rng } from '../../src/core/rng.js';
 import type { Direction, StudyView } from '../../src/core/study.js';
 import type { FrozenTrial } from '../../src/core/trial.js';
+import { warpOutputs } from './output-warping.js';
 import type { SearchSpaceEncoding } from './search-space-encoding.js';
+import { standardise } from './standardise.js';
 import type { TrainingSet } from './training-set.js';
 
-/** What the GP sampler learns from: finished trials encoded, outputs standardised, constraints if any. */
+/** What the GP sampler learns from: finished trials encoded, outputs warped and standardised, constraints if any. */
 export interface TrainingData {
-  /** The objective's training set (outputs standardised, larger is better). */
+  /** The objective's training set (outputs warped and standardised: `warpOutputs`; larger is better). */
   readonly objective: TrainingSet;
   /** One training set per constraint (same X), outputs standardised; `thresholds[c]` is where c = 0 lands. */
   readonly constraints: readonly TrainingSet[];
@@ -67,7 +69,7 @@ export function collectTrainingData(
   const X = new Float64Array(n * D);
   complete.forEach((t, i) => encoding.encode(t.internalParams, X, i * D));
   const isCategorical = encoding.isCategorical;
-  const objective: TrainingSet = { X, y: standardise(y).values, n, dimension: D, isCategorical };
+  const objective: TrainingSet = { X, y: warpOutputs(y), n, dimension: D, isCategorical };
 
   const constraints: TrainingSet[] = [];
   const thresholds: number[] = [];
@@ -152,18 +154,4 @@ function clipInfiniteColumn(col: Float64Array): Float64Array {
   }
   for (let i = 0; i < col.length; i++) if (!Number.isFinite(col[i])) col[i] = col[i] > 0 ? hi : lo;
   return col;
-}
-
-/** (v - mean) / sd, with sd floored so constant outputs give zeros rather than NaN. */
-export function standardise(v: Float64Array): { values: Float64Array; mean: number; sd: number } {
-  const n = v.length;
-  if (n === 0) return { values: new Float64Array(0), mean: 0, sd: 1 };
-  let mean = 0;
-  for (const x of v) mean += x;
-  mean /= n;
-  let ss = 0;
-  for (const x of v) ss += (x - mean) * (x - mean);
-  let sd = Math.sqrt(ss / n);
-  if (!(sd > 1e-10 * Math.max(1, Math.abs(mean))) || !Number.isFinite(sd)) sd = 1;
-  return { values: Float64Array.from(v, (x) => (x - mean) / sd), mean, sd };
 }
