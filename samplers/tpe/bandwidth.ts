@@ -43,6 +43,31 @@ export function neighbourBandwidths(mus: Float64Array, low: number, high: number
 }
 
 /**
+ * neighbourBandwidths when the caller already has the centres in order (observation-table.ts keeps each axis
+ * sorted from one ask to the next): `sorted` is what sorting `mus` gives and `positionOf[k]` is where mus[k] sits
+ * in it. The same widths, bit for bit, without the sort or a binary search per centre.
+ */
+export function neighbourBandwidthsInOrder(sorted: Float64Array, positionOf: Int32Array, low: number, high: number, considerEndpoints: boolean): Float64Array {
+  const n = sorted.length;
+  const widthAt = new Float64Array(n);
+  // A centre's width is that of the first centre equal to it (the binary search above finds that one).
+  const firstEqual = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let left = sorted[i] - (i > 0 ? sorted[i - 1] : low);
+    let right = (i < n - 1 ? sorted[i + 1] : high) - sorted[i];
+    if (!considerEndpoints && n >= 2) {
+      if (i === 0) left = 0;
+      if (i === n - 1) right = 0;
+    }
+    widthAt[i] = Math.max(left, right);
+    firstEqual[i] = i > 0 && sorted[i - 1] === sorted[i] ? firstEqual[i - 1] : i;
+  }
+  const sigmas = new Float64Array(positionOf.length);
+  for (let k = 0; k < positionOf.length; k++) sigmas[k] = widthAt[firstEqual[positionOf[k]]];
+  return sigmas;
+}
+
+/**
  * Multivariate rule of Optuna (after Scott 1992): one width for all kernels, 0.2 · n^(−1/(d+4)) of the range.
  */
 export function scottRangeBandwidth(n: number, dims: number, low: number, high: number): number {

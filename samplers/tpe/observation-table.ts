@@ -1,5 +1,6 @@
 import type { SearchSpace } from '../../src/core/distribution.js';
 import type { FrozenTrial } from '../../src/core/trial.js';
+import { neighbourBandwidthsInOrder } from './bandwidth.js';
 import { type ParamDomain, toAxis } from './param-domain.js';
 import type { Points } from './parzen-estimator.js';
 
@@ -19,6 +20,11 @@ export class ObservationTable {
   private has = new Uint8Array(0);
   /** values[j][i]: trial i's value on axis j, clipped to a numeric axis' box as the kernels need it. */
   private values: Float64Array[];
+  /**
+   * Per axis, once asked for (sortedRows): the rows having the parameters, by value then row. Kept up to date by
+   * sync (dropping rows that left, inserting the few new ones), so an ask does not sort the history again.
+   */
+  private orders: (Int32Array | undefined)[];
 
   constructor(
     private readonly names: readonly string[],
@@ -26,6 +32,7 @@ export class ObservationTable {
     private readonly domains: readonly ParamDomain[],
   ) {
     this.values = names.map(() => new Float64Array(0));
+    this.orders = names.map(() => undefined);
   }
 
   /** Brings the table to `pool` (trial-number order, as study views list trials; any order stays correct). */
@@ -38,6 +45,10 @@ export class ObservationTable {
     const prevValues = this.values;
     const has = new Uint8Array(n);
     const values = this.names.map(() => new Float64Array(n));
+    const ordered = this.orders.some((o) => o !== undefined);
+    // For the kept orders: where each previous row went (−1: gone), and the rows read afresh.
+    const movedTo = ordered ? new Int32Array(prev.length).fill(-1) : undefined;
+    const fresh: number[] = [];
     let p = 0;
     for (let i = 0; i < n; i++) {
       const t = pool[i];
@@ -45,15 +56,70 @@ export class ObservationTable {
       if (p < prev.length && prev[p] === t) {
         has[i] = prevHas[p];
         for (let j = 0; j < d; j++) values[j][i] = prevValues[j][p];
+        if (movedTo) movedTo[p] = i;
         p++;
       } else if (this.hasParams(t)) {
         has[i] = 1;
         for (let j = 0; j < d; j++) values[j][i] = this.axisValue(j, t.internalParams[this.names[j]]);
+        fresh.push(i);
       }
     }
     this.trials = pool;
     this.has = has;
     this.values = values;
+    this.orders = this.orders.map((order, j) => (order && movedTo ? updatedOrder(order, movedTo, fresh, values[j]) : undefined));
+  }
+
+  /**
+   * The rows having the parameters, ordered by their value on axis `j` (ties by row), or undefined when a value
+   * is NaN (no total order). Built by one sort the first time, then kept by sync.
+   */
+  sortedRows(j: number): Int32Array | undefined {
+    const col = this.values[j];
+    let order = this.orders[j];
+    if (!order) {
+      const rows: number[] = [];
+      for (let i = 0; i < this.trials.length; i++) if (this.has[i]) rows.push(i);
+      if (rows.some((i) => Number.isNaN(col[i]))) return undefined;
+      order = Int32Array.from(rows.sort((a, b) => col[a] - col[b] || a - b));
+      this.orders[j] = order;
+    }
+    return order;
+  }
+
+  /**
+   * The univariate neighbour widths (bandwidth.ts) of the observations `rows[at[k]]`, k = 0, 1, …, with the
+   * prior's centre among them as the estimator puts it: read off the kept order instead of sorting per ask.
+   * Undefined on categorical axes or when there is no order (NaN values).
+   */
+  neighbourWidths(rows: Int32Array, at: Int32Array, considerEndpoints: boolean): (Float64Array | undefined)[] {
+    return this.domains.map((d, j) => {
+      if (d.kind !== 'numeric') return undefined;
+      const order = this.sortedRows(j);
+      if (!order) return undefined;
+      const n = at.length;
+      const component = new Int32Array(this.trials.length).fill(-1);
+      for (let k = 0; k < n; k++) component[rows[at[k]]] = k;
+      const col = this.values[j];
+      const centre = 0.5 * (d.low + d.high);
+      const sorted = new Float64Array(n + 1);
+      const positionOf = new Int32Array(n);
+      let p = 0;
+      let centrePlaced = false;
+      for (let o = 0; o < order.length; o++) {
+        const k = component[order[o]];
+        if (k < 0) continue;
+        const v = col[order[o]];
+        if (!centrePlaced && centre < v) {
+          sorted[p++] = centre;
+          centrePlaced = true;
+        }
+        positionOf[k] = p;
+        sorted[p++] = v;
+      }
+      if (!centrePlaced) sorted[p++] = centre;
+      return p === n + 1 ? neighbourBandwidthsInOrder(sorted, positionOf, d.low, d.high, considerEndpoints) : undefined;
+    });
   }
 
   /** The synced pool's trials that have the parameters, except trial `excludedNumber`, and their rows. */
@@ -96,4 +162,35 @@ export class ObservationTable {
     const y = toAxis(d, internal);
     return d.kind === 'numeric' ? Math.min(d.high, Math.max(d.low, y)) : y;
   }
+}
+
+/**
+ * `order` (previous rows by value, then row) carried to the new rows: rows that stayed keep their relative order
+ * (sync keeps the pool's order, and their values are unchanged), the fresh ones are inserted where they belong.
+ * The result is the unique order by (value, row), the same as sorting afresh. Many fresh rows: sort afresh.
+ */
+function updatedOrder(order: Int32Array, movedTo: Int32Array, fresh: readonly number[], col: Float64Array): Int32Array | undefined {
+  if (fresh.some((i) => Number.isNaN(col[i]))) return undefined;
+  const kept = new Int32Array(order.length + fresh.length);
+  let n = 0;
+  for (let k = 0; k < order.length; k++) {
+    const i = movedTo[order[k]];
+    if (i >= 0) kept[n++] = i;
+  }
+  if (fresh.length > 16 + (n >> 3)) return undefined; // rebuilt by one sort on the next sortedRows
+  for (const i of fresh) {
+    const v = col[i];
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const w = col[kept[mid]];
+      if (w < v || (w === v && kept[mid] < i)) lo = mid + 1;
+      else hi = mid;
+    }
+    kept.copyWithin(lo + 1, lo, n);
+    kept[lo] = i;
+    n++;
+  }
+  return kept.subarray(0, n);
 }

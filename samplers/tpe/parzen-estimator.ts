@@ -80,6 +80,11 @@ export class ParzenEstimator {
     observations: Points,
     weights: Float64Array,
     options: ParzenOptions,
+    /**
+     * Univariate widths per axis when the caller has them already (neighbourBandwidthsInOrder on these
+     * observations and the prior's centre): the same numbers the neighbour rule gives here, without its sort.
+     */
+    neighbourWidths?: readonly (Float64Array | undefined)[],
   ) {
     const n = weights.length;
     const considerPrior = options.considerPrior || n === 0;
@@ -128,7 +133,7 @@ export class ParzenEstimator {
         const withPrior = new Float64Array(n + 1);
         withPrior.set(xs.subarray(0, n));
         withPrior[n] = 0.5 * (low + high);
-        const sigmas = neighbourBandwidths(withPrior, low, high, options.considerEndpoints);
+        const sigmas = neighbourWidths?.[j] ?? neighbourBandwidths(withPrior, low, high, options.considerEndpoints);
         for (let i = 0; i < n; i++) allSigmas[i] = clip(sigmas[i]);
       } else {
         // Multivariate rules give every observation of an axis the same width.

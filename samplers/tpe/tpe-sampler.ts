@@ -149,7 +149,9 @@ export class TpeSampler implements Sampler {
     const columnsAt = (trials: readonly FrozenTrial[], at: Int32Array) =>
       modelled === usable ? table.columns(rows, at) : columnsOf(trials, names, domains);
     const l = new ParzenEstimator(domains, columnsAt(split.below, split.belowAt), belowWeights, options);
-    const g = new ParzenEstimator(domains, columnsAt(split.above, split.aboveAt), this.weights(split.above.length), options);
+    // Univariate widths of g come from the table's kept order of each axis (no sort of the history per ask).
+    const gWidths = !options.multivariate && modelled === usable ? table.neighbourWidths(rows, split.aboveAt, options.considerEndpoints) : undefined;
+    const g = new ParzenEstimator(domains, columnsAt(split.above, split.aboveAt), this.weights(split.above.length), options, gWidths);
     let candidates: Points;
     if (local) {
       const incumbents = bestOf(usable, study.directions[0], this.options.localTopK, constraintsEnabled);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Distribution, SearchSpace } from '../../../src/core/distribution.js';
 import { sampleTrialStart } from '../../../src/core/sample-params.js';
 import type { FrozenTrial } from '../../../src/core/trial.js';
+import { neighbourBandwidths } from '../../../samplers/tpe/bandwidth.js';
 import { ObservationTable } from '../../../samplers/tpe/observation-table.js';
 import { paramDomainOf } from '../../../samplers/tpe/param-domain.js';
 import { TpeSampler } from '../../../samplers/tpe/tpe-sampler.js';
@@ -106,5 +107,57 @@ describe('TpeSampler memos', () => {
     ask(kept, b, 50);
     expect(ask(kept, a, 50)).toEqual(first);
     expect(ask(new TpeSampler(), a, 50)).toEqual(first);
+  });
+});
+
+describe('ObservationTable kept order', () => {
+  const one: SearchSpace = { x: { kind: 'int', low: 0, high: 20, log: false, step: 1 } };
+  const domains = [paramDomainOf(one.x as Distribution)];
+  const at = (n: number) => Int32Array.from({ length: n }, (_, k) => k);
+  const trialWith = (number: number, x: number, state: FrozenTrial['state'] = 'COMPLETE') =>
+    makeTrial({ number, state, values: state === 'COMPLETE' ? [x] : null, paramsWith: { x: [one.x, x] } });
+
+  /** What the estimator computes without the table: the neighbour rule on the values and the prior's centre. */
+  function freshWidths(values: number[], considerEndpoints: boolean): number[] {
+    const withPrior = Float64Array.from([...values, 0.5 * (domains[0].kind === 'numeric' ? domains[0].low + domains[0].high : 0)]);
+    const d = domains[0];
+    if (d.kind !== 'numeric') throw new Error('numeric axis expected');
+    return Array.from(neighbourBandwidths(withPrior, d.low, d.high, considerEndpoints).subarray(0, values.length));
+  }
+
+  it('gives the neighbour widths a sort gives, as trials arrive, leave and change between syncs (ties included)', () => {
+    const table = new ObservationTable(['x'], one, domains);
+    // integer values in [0, 20]: many ties, and the prior's centre (10) among them
+    let pool = Array.from({ length: 40 }, (_, i) => trialWith(i, (i * 7) % 21));
+    for (let step = 0; step < 15; step++) {
+      table.sync(pool);
+      const { trials, rows } = table.usable(-1);
+      // every other usable trial, as the split's bad set would pick a subset
+      const subset = Int32Array.from(trials.flatMap((_, k) => (k % 3 === 1 ? [] : [k])));
+      const values = Array.from(subset, (k) => trials[k].internalParams.x);
+      for (const considerEndpoints of [false, true]) {
+        const widths = table.neighbourWidths(rows, subset, considerEndpoints)[0];
+        expect(widths && Array.from(widths)).toEqual(freshWidths(values, considerEndpoints));
+      }
+      pool = pool
+        .filter((t) => t.number !== 3 * step + 1)
+        .map((t) => (t.number === 2 * step ? trialWith(t.number, (step * 5) % 21) : t))
+        .concat(step % 4 === 0 ? Array.from({ length: 30 }, (_, k) => trialWith(100 + 40 * step + k, (k * 11) % 21)) : [trialWith(100 + 40 * step, step % 21)]);
+    }
+  });
+
+  it('matches the sort on float values, and gives no order when a value is NaN', () => {
+    const floats: SearchSpace = { x: { kind: 'float', low: -1, high: 1, log: false } };
+    const d = [paramDomainOf(floats.x as Distribution)];
+    const table = new ObservationTable(['x'], floats, d);
+    const pool = Array.from({ length: 25 }, (_, i) => makeTrial({ number: i, values: [0], paramsWith: { x: [floats.x, Math.sin(i * 1.7)] } }));
+    table.sync(pool);
+    const { trials, rows } = table.usable(-1);
+    const all = at(trials.length);
+    const withPrior = Float64Array.from([...trials.map((t) => t.internalParams.x), 0]);
+    expect(Array.from(table.neighbourWidths(rows, all, false)[0]!)).toEqual(Array.from(neighbourBandwidths(withPrior, -1, 1, false).subarray(0, trials.length)));
+    table.sync([...pool, makeTrial({ number: 99, values: [0], paramsWith: { x: [floats.x, NaN] } })]);
+    const after = table.usable(-1);
+    expect(table.neighbourWidths(after.rows, at(after.trials.length), false)[0]).toBeUndefined();
   });
 });
