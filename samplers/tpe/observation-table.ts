@@ -3,6 +3,7 @@ import type { FrozenTrial } from '../../src/core/trial.js';
 import { neighbourBandwidthsInOrder } from './bandwidth.js';
 import { type ParamDomain, toAxis } from './param-domain.js';
 import type { Points } from './parzen-estimator.js';
+import { TrialFacts } from './trial-facts.js';
 
 /**
  * The trials of a study's pool that have every parameter of one search space, with their values on the
@@ -18,6 +19,8 @@ export class ObservationTable {
   private trials: readonly FrozenTrial[] = [];
   /** 1 where the trial has every parameter with the space's kind (and a categorical index within the choices). */
   private has = new Uint8Array(0);
+  /** The split's per-trial facts of the rows having the parameters (trial-facts.ts), kept with the rows. */
+  private facts = new TrialFacts(0);
   /** values[j][i]: trial i's value on axis j, clipped to a numeric axis' box as the kernels need it. */
   private values: Float64Array[];
   /**
@@ -43,7 +46,9 @@ export class ObservationTable {
     const prev = this.trials;
     const prevHas = this.has;
     const prevValues = this.values;
+    const prevFacts = this.facts;
     const has = new Uint8Array(n);
+    const facts = new TrialFacts(n);
     const values = this.names.map(() => new Float64Array(n));
     const ordered = this.orders.some((o) => o !== undefined);
     // For the kept orders: where each previous row went (−1: gone), and the rows read afresh.
@@ -56,17 +61,20 @@ export class ObservationTable {
       if (p < prev.length && prev[p] === t) {
         has[i] = prevHas[p];
         for (let j = 0; j < d; j++) values[j][i] = prevValues[j][p];
+        if (prevHas[p]) facts.copy(i, prevFacts, p);
         if (movedTo) movedTo[p] = i;
         p++;
       } else if (this.hasParams(t)) {
         has[i] = 1;
         for (let j = 0; j < d; j++) values[j][i] = this.axisValue(j, t.internalParams[this.names[j]]);
+        facts.read(i, t);
         fresh.push(i);
       }
     }
     this.trials = pool;
     this.has = has;
     this.values = values;
+    this.facts = facts;
     this.orders = this.orders.map((order, j) => (order && movedTo ? updatedOrder(order, movedTo, fresh, values[j]) : undefined));
   }
 
@@ -135,6 +143,18 @@ export class ObservationTable {
       }
     }
     return { trials, rows: rows.slice(0, count) };
+  }
+
+  /** The split's facts of the synced pool, by row (index them with usable's rows). */
+  splitFacts(): TrialFacts {
+    return this.facts;
+  }
+
+  /** Whether any of `rows` has constraint values (the split then treats feasibility). */
+  anyConstraints(rows: Int32Array): boolean {
+    const has = this.facts.hasConstraints;
+    for (let k = 0; k < rows.length; k++) if (has[rows[k]]) return true;
+    return false;
   }
 
   /** Axis-major columns of the rows `rows[at[k]]`, k = 0, 1, … (the estimators' observations). */

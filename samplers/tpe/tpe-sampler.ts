@@ -15,6 +15,7 @@ import { type ResolvedTpeOptions, resolveTpeOptions } from './tpe-options.js';
 import { localCandidates } from './local-refinement.js';
 import { certifiedArgmaxRatio } from './certified-argmax.js';
 import { ObservationTable } from './observation-table.js';
+import { FACT_COMPLETE, type FactsOf } from './trial-facts.js';
 import { optunaWeights, uniformWeights, type WeightsFunction } from './weights.js';
 
 /** System attribute marking a trial whose params came from a local-refinement step. */
@@ -73,7 +74,7 @@ export class TpeSampler implements Sampler {
   sampleRelative(study: StudyView, trial: FrozenTrial, space: SearchSpace): RelativeSample {
     const names = Object.keys(space);
     if (names.length === 0) return { params: {} };
-    if (study.getTrials(FINISHED_FOR_MODEL).length < this.options.nStartupTrials) return { params: {} };
+    if (this.inStartup(study)) return { params: {} };
     // A share of trials is left to the univariate estimators (sampleIndependent), which suit separable problems.
     if (this.options.univariateFraction > 0 && createRng(study.seed, trial.number, 'tpe-mode').random() < this.options.univariateFraction)
       return { params: {} };
@@ -91,10 +92,24 @@ export class TpeSampler implements Sampler {
   }
 
   sampleIndependent(study: StudyView, trial: FrozenTrial, name: string, distribution: Distribution): number {
-    if (study.getTrials(FINISHED_FOR_MODEL).length < this.options.nStartupTrials || isSingle(distribution)) {
+    if (this.inStartup(study) || isSingle(distribution)) {
       return sampleUniform(distribution, createRng(study.seed, trial.number, 'tpe-startup', name));
     }
     return this.sampleJointly(study, trial, { [name]: distribution }, false).params[name];
+  }
+
+  /**
+   * Fewer than nStartupTrials COMPLETE/PRUNED trials. Counted in the pool the ask reads anyway (with the constant
+   * liar it holds RUNNING trials too), stopping at nStartupTrials: the study view need not build a second list
+   * of thousands of finished trials per ask just for its length.
+   */
+  private inStartup(study: StudyView): boolean {
+    const k = this.options.nStartupTrials;
+    if (!this.options.constantLiar) return study.getTrials(FINISHED_FOR_MODEL).length < k;
+    const pool = study.getTrials(WITH_RUNNING);
+    let finished = 0;
+    for (let i = 0; i < pool.length && finished < k; i++) if (pool[i].state !== 'RUNNING') finished++;
+    return finished < k;
   }
 
   private readonly splitMemo = new WeakMap<StudyView, SplitMemo>();
@@ -118,12 +133,19 @@ export class TpeSampler implements Sampler {
    * have these parameters), the split is the same for every parameter of this ask, so it is kept per study
    * view and trial number.
    */
-  private splitOnce(study: StudyView, trial: FrozenTrial, pool: readonly FrozenTrial[], modelled: readonly FrozenTrial[], constraintsEnabled: boolean): TrialSplit {
+  private splitOnce(
+    study: StudyView,
+    trial: FrozenTrial,
+    pool: readonly FrozenTrial[],
+    modelled: readonly FrozenTrial[],
+    constraintsEnabled: boolean,
+    factsOf: FactsOf | undefined,
+  ): TrialSplit {
     const whole = modelled.length === pool.length || (modelled.length === pool.length - 1 && pool.some((t) => t.number === trial.number));
-    if (!whole) return splitTrials(modelled, study.directions, this.gamma, constraintsEnabled);
+    if (!whole) return splitTrials(modelled, study.directions, this.gamma, constraintsEnabled, factsOf);
     const memo = this.splitMemo.get(study);
     if (memo && memo.trialNumber === trial.number && memo.poolLength === pool.length) return memo.split;
-    const split = splitTrials(modelled, study.directions, this.gamma, constraintsEnabled);
+    const split = splitTrials(modelled, study.directions, this.gamma, constraintsEnabled, factsOf);
     this.splitMemo.set(study, { trialNumber: trial.number, poolLength: pool.length, split });
     return split;
   }
@@ -136,12 +158,14 @@ export class TpeSampler implements Sampler {
     const table = this.tableOf(space, names, domains);
     table.sync(pool);
     const { trials: usable, rows } = table.usable(trial.number);
-    const constraintsEnabled = usable.some((t) => t.constraints !== null);
+    const constraintsEnabled = table.anyConstraints(rows);
     const rng = createRng(study.seed, trial.number, 'tpe', names.join('\u0000'));
     const local =
       multivariate && this.options.localFraction > 0 && study.directions.length === 1 && rng.random() < this.options.localFraction;
     const modelled = this.options.localKept >= 0 ? keepBestLocal(usable, study.directions[0], this.options.localKept) : usable;
-    const split = this.splitOnce(study, trial, pool, modelled, constraintsEnabled);
+    // The table's facts describe `usable` (rows[i] is usable[i]'s row); keepBestLocal's list is read from objects.
+    const factsOf: FactsOf | undefined = modelled === usable ? { facts: table.splitFacts(), rows } : undefined;
+    const split = this.splitOnce(study, trial, pool, modelled, constraintsEnabled, factsOf);
     const options: ParzenOptions = { ...this.parzen, multivariate: multivariate && names.length > 0 };
     const belowWeights =
       split.belowWeights ?? (this.options.rankWeights && study.directions.length === 1 ? rankWeights(split.below, study.directions[0] === 'minimize' ? 1 : -1) : this.weights(split.below.length));
@@ -154,7 +178,7 @@ export class TpeSampler implements Sampler {
     const g = new ParzenEstimator(domains, columnsAt(split.above, split.aboveAt), this.weights(split.above.length), options, gWidths);
     let candidates: Points;
     if (local) {
-      const incumbents = bestOf(usable, study.directions[0], this.options.localTopK, constraintsEnabled);
+      const incumbents = bestOf(usable, { facts: table.splitFacts(), rows }, study.directions[0], this.options.localTopK, constraintsEnabled);
       candidates = incumbents.length >= 2
         ? localCandidates(domains, columnsOf(incumbents, names, domains), rng, this.options.nEiCandidates, this.options.localScale,
             this.options.localCentres > 1 ? rng.int(Math.min(this.options.localCentres, incumbents.length)) : 0)
@@ -222,14 +246,17 @@ function coordinateHops(candidates: Points, fromL: Points, incumbent: Points, rn
   }
 }
 
-/** The k best (feasible) COMPLETE trials, best first. */
-function bestOf(trials: readonly FrozenTrial[], direction: 'minimize' | 'maximize', k: number, constraintsEnabled: boolean): FrozenTrial[] {
+/** The k best (feasible) COMPLETE trials, best first; read off the table's facts of `trials` (trial-facts.ts). */
+function bestOf(trials: readonly FrozenTrial[], { facts, rows }: FactsOf, direction: 'minimize' | 'maximize', k: number, constraintsEnabled: boolean): FrozenTrial[] {
   const sign = direction === 'minimize' ? 1 : -1;
   const keys = new Float64Array(trials.length);
+  const { state, nValues, value0, hasConstraints, violation } = facts;
   for (let i = 0; i < trials.length; i++) {
-    const t = trials[i];
-    const ok = t.state === 'COMPLETE' && t.values && !Number.isNaN(t.values[0]) && (!constraintsEnabled || (t.constraints !== null && violationOf(t) === 0));
-    keys[i] = ok ? sign * t.values![0] : Infinity;
+    const r = rows[i];
+    // As read from the objects: an empty values list passes (Number.isNaN(undefined) is false) with key NaN.
+    const ok = state[r] === FACT_COMPLETE && nValues[r] >= 0 && (nValues[r] === 0 || !Number.isNaN(value0[r])) &&
+      (!constraintsEnabled || (hasConstraints[r] === 1 && violation[r] === 0));
+    keys[i] = ok ? sign * value0[r] : Infinity;
   }
   // Selection, not a sort: k is a handful, the history may be thousands.
   return smallestK(keys, k)
