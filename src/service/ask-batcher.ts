@@ -12,7 +12,6 @@ import type { AskResult } from './hpo-service.js';
 import { requestIdReused } from './idempotency.js';
 import { validateRequestId, validateSearchSpace, validateStudyName, validateWorkerId } from './limits.js';
 import { inTransaction, type ServiceContext, type Tx } from './service-context.js';
-import { type TellBatcher, tellsInTransaction } from './tell-batcher.js';
 import { type StudyCacheEntry, studyViewOver, type TrialsByState } from './study-cache.js';
 import { frozenTrialOf, storedParamsOf, trialRecordFromFrozen, trialRecordOf } from './trial-record.js';
 
@@ -45,17 +44,7 @@ const EMPTY_VALUES: ReadonlyMap<number, number> = new Map();
 export class AskBatcher {
   private readonly queues = new Map<string, PendingAsk[]>();
 
-  /** Studies whose transaction in flight has not yet taken the queued tells. */
-  private readonly beforeTake = new Set<string>();
-
-  /** `tells`, when given, hands each ask transaction the tells queued meanwhile (one commit for both). */
-  constructor(
-    private readonly ctx: ServiceContext,
-    private readonly tells?: TellBatcher,
-  ) {
-    // Tells wait while a transaction will take them: one in flight before its take, or asks queued for the next.
-    tells?.carryWith(() => this.beforeTake.size > 0 || [...this.queues.values()].some((q) => q.length > 0));
-  }
+  constructor(private readonly ctx: ServiceContext) {}
 
   ask(input: AskInput): Promise<AskResult> {
     // Inside the executor: bad input rejects the promise, as every other service call does.
@@ -79,36 +68,7 @@ export class AskBatcher {
 
   /** Runs transactions for a study until its queue is empty; the queue's presence marks the study busy. */
   private async drain(studyName: string, queue: PendingAsk[]): Promise<void> {
-    await drainInBatches(queue, (inputs) => this.runBatch(studyName, inputs), () => {
-      this.queues.delete(studyName);
-      this.tells?.poke();
-    });
-  }
-
-  private async runBatch(studyName: string, inputs: readonly AskInput[]): Promise<Outcome[]> {
-    const tells = this.tells;
-    if (!tells) return inTransaction(this.ctx, (trx) => askBatch(this.ctx, trx, studyName, inputs));
-    const ride = tells.rideAlong();
-    this.beforeTake.add(studyName);
-    const taken = () => {
-      if (this.beforeTake.delete(studyName)) tells.poke();
-    };
-    try {
-      const result = await inTransaction(this.ctx, async (trx) => {
-        const asks = await askBatch(this.ctx, trx, studyName, inputs);
-        // The tells queued while this transaction decided its asks: written in it, committed with it.
-        const told = await tellsInTransaction(this.ctx, trx, ride.take());
-        taken();
-        return { asks, told };
-      });
-      ride.settle(result.told);
-      return result.asks;
-    } catch (error) {
-      ride.settle({ error });
-      throw error;
-    } finally {
-      taken();
-    }
+    await drainInBatches(queue, (inputs) => askBatch(this.ctx, studyName, inputs), () => this.queues.delete(studyName));
   }
 }
 
@@ -121,107 +81,109 @@ type Decision =
   | { kind: 'waiting'; row: TrialRow; trial: FrozenTrial }
   | { kind: 'error'; error: unknown };
 
-async function askBatch(ctx: ServiceContext, trx: Tx, studyName: string, inputs: readonly AskInput[]): Promise<Outcome[]> {
-  const keys = [...new Set(inputs.map((i) => i.requestId).filter((k): k is string => k !== undefined))];
-  const locked = await lockStudyByNameWithXmin(trx, studyName);
-  if (!locked) return inputs.map(() => ({ error: new NotFoundError('study', studyName) }));
-  // The locking statement's snapshot xmin serves the cache refresh below (one round trip fewer).
-  const { study, xmin } = locked;
-  // Read after the study lock: a retry of an ask always targets the same study, so the lock already
-  // serialises it with its original (no request-key lock needed), and this read sees the original's answer.
-  const stored = (await findRequestResponses(trx, 'Ask', keys)) as Map<string, StoredAsk>;
+async function askBatch(ctx: ServiceContext, studyName: string, inputs: readonly AskInput[]): Promise<Outcome[]> {
+  return inTransaction(ctx, async (trx) => {
+    const keys = [...new Set(inputs.map((i) => i.requestId).filter((k): k is string => k !== undefined))];
+    const locked = await lockStudyByNameWithXmin(trx, studyName);
+    if (!locked) return inputs.map(() => ({ error: new NotFoundError('study', studyName) }));
+    // The locking statement's snapshot xmin serves the cache refresh below (one round trip fewer).
+    const { study, xmin } = locked;
+    // Read after the study lock: a retry of an ask always targets the same study, so the lock already
+    // serialises it with its original (no request-key lock needed), and this read sees the original's answer.
+    const stored = (await findRequestResponses(trx, 'Ask', keys)) as Map<string, StoredAsk>;
 
-  const entry = ctx.cache.entryFor(study);
-  let counts: ReturnType<StudyCacheEntry['countByState']> | null = null;
-  const now = ctx.now();
-  let studyDone: string | null = study.state === 'DONE' ? doneReason(study) : null;
-  let markDone: string | null = null;
-  let waiting: TrialRow[] | null = null;
-  let nextNumber = study.next_trial_number;
-  // The study as this batch's samplers see it: the cache plus the trials taken so far in this batch.
-  let byState: TrialsByState | null = null;
-  const taken: FrozenTrial[] = [];
-  const decisions: Decision[] = [];
-  const firstByKey = new Map<string, number>();
-  let started = 0;
+    const entry = ctx.cache.entryFor(study);
+    let counts: ReturnType<StudyCacheEntry['countByState']> | null = null;
+    const now = ctx.now();
+    let studyDone: string | null = study.state === 'DONE' ? doneReason(study) : null;
+    let markDone: string | null = null;
+    let waiting: TrialRow[] | null = null;
+    let nextNumber = study.next_trial_number;
+    // The study as this batch's samplers see it: the cache plus the trials taken so far in this batch.
+    let byState: TrialsByState | null = null;
+    const taken: FrozenTrial[] = [];
+    const decisions: Decision[] = [];
+    const firstByKey = new Map<string, number>();
+    let started = 0;
 
-  for (const [index, input] of inputs.entries()) {
-    const key = input.requestId;
-    if (key !== undefined && firstByKey.has(key)) {
-      decisions.push({ kind: 'same-as', index: firstByKey.get(key)! });
-      continue;
-    }
-    if (key !== undefined) firstByKey.set(key, index);
-    const previous = key !== undefined ? stored.get(key) : undefined;
-    if (previous) {
-      decisions.push(previous.studyId === study.id ? { kind: 'replay', stored: previous } : { kind: 'error', error: requestIdReused('study') });
-      continue;
-    }
-    if (studyDone !== null) {
-      decisions.push({ kind: 'done', reason: studyDone });
-      continue;
-    }
-    if (counts === null) {
-      await entry.refresh(trx, xmin);
-      counts = entry.countByState();
-      byState = entry.trialsByState();
-    }
-    if (study.max_trials !== null) {
-      const used = counts.RUNNING + counts.COMPLETE + counts.PRUNED + (study.count_failed_trials ? counts.FAIL : 0) + started;
-      if (used >= study.max_trials) {
-        const reason = `the study reached its budget of ${study.max_trials} trials`;
-        // Done for good only once nothing is running: a running trial that fails gives its slot back.
-        if (counts.RUNNING + started === 0) {
-          markDone = reason;
-          studyDone = reason;
-        }
-        decisions.push({ kind: 'done', reason });
+    for (const [index, input] of inputs.entries()) {
+      const key = input.requestId;
+      if (key !== undefined && firstByKey.has(key)) {
+        decisions.push({ kind: 'same-as', index: firstByKey.get(key)! });
         continue;
       }
-    }
-    if (waiting === null) waiting = counts.WAITING > 0 ? await lockWaitingTrials(trx, study.id, inputs.length) : [];
-    const waitingRow = waiting.shift();
-    const fresh: FrozenTrial = waitingRow
-      ? { ...frozenTrialOf(waitingRow, EMPTY_VALUES), state: 'RUNNING', startedAt: now }
-      : {
-          id: 0,
-          number: nextNumber,
-          state: 'RUNNING',
-          params: {},
-          internalParams: {},
-          distributions: {},
-          values: null,
-          intermediateValues: EMPTY_VALUES,
-          constraints: null,
-          userAttrs: {},
-          systemAttrs: {},
-          startedAt: now,
-          completedAt: null,
-        };
-    let trial: FrozenTrial;
-    try {
-      trial = sampleNewTrial(entry, fresh, input.searchSpace, studyViewOver(entry.base, byState!, [...taken, fresh]));
-    } catch (error) {
-      if (waitingRow) waiting.unshift(waitingRow);
-      if (error instanceof SamplerExhausted) {
-        markDone = error.reason;
-        studyDone = error.reason;
-        decisions.push({ kind: 'done', reason: error.reason });
-      } else {
-        decisions.push({ kind: 'error', error });
+      if (key !== undefined) firstByKey.set(key, index);
+      const previous = key !== undefined ? stored.get(key) : undefined;
+      if (previous) {
+        decisions.push(previous.studyId === study.id ? { kind: 'replay', stored: previous } : { kind: 'error', error: requestIdReused('study') });
+        continue;
       }
-      continue;
+      if (studyDone !== null) {
+        decisions.push({ kind: 'done', reason: studyDone });
+        continue;
+      }
+      if (counts === null) {
+        await entry.refresh(trx, xmin);
+        counts = entry.countByState();
+        byState = entry.trialsByState();
+      }
+      if (study.max_trials !== null) {
+        const used = counts.RUNNING + counts.COMPLETE + counts.PRUNED + (study.count_failed_trials ? counts.FAIL : 0) + started;
+        if (used >= study.max_trials) {
+          const reason = `the study reached its budget of ${study.max_trials} trials`;
+          // Done for good only once nothing is running: a running trial that fails gives its slot back.
+          if (counts.RUNNING + started === 0) {
+            markDone = reason;
+            studyDone = reason;
+          }
+          decisions.push({ kind: 'done', reason });
+          continue;
+        }
+      }
+      if (waiting === null) waiting = counts.WAITING > 0 ? await lockWaitingTrials(trx, study.id, inputs.length) : [];
+      const waitingRow = waiting.shift();
+      const fresh: FrozenTrial = waitingRow
+        ? { ...frozenTrialOf(waitingRow, EMPTY_VALUES), state: 'RUNNING', startedAt: now }
+        : {
+            id: 0,
+            number: nextNumber,
+            state: 'RUNNING',
+            params: {},
+            internalParams: {},
+            distributions: {},
+            values: null,
+            intermediateValues: EMPTY_VALUES,
+            constraints: null,
+            userAttrs: {},
+            systemAttrs: {},
+            startedAt: now,
+            completedAt: null,
+          };
+      let trial: FrozenTrial;
+      try {
+        trial = sampleNewTrial(entry, fresh, input.searchSpace, studyViewOver(entry.base, byState!, [...taken, fresh]));
+      } catch (error) {
+        if (waitingRow) waiting.unshift(waitingRow);
+        if (error instanceof SamplerExhausted) {
+          markDone = error.reason;
+          studyDone = error.reason;
+          decisions.push({ kind: 'done', reason: error.reason });
+        } else {
+          decisions.push({ kind: 'error', error });
+        }
+        continue;
+      }
+      taken.push(trial);
+      started++;
+      if (waitingRow) decisions.push({ kind: 'waiting', row: waitingRow, trial });
+      else {
+        nextNumber++;
+        decisions.push({ kind: 'new', trial });
+      }
     }
-    taken.push(trial);
-    started++;
-    if (waitingRow) decisions.push({ kind: 'waiting', row: waitingRow, trial });
-    else {
-      nextNumber++;
-      decisions.push({ kind: 'new', trial });
-    }
-  }
 
-  return writeDecisions(trx, study, inputs, decisions, { now, markDone, newCount: nextNumber - study.next_trial_number });
+    return writeDecisions(trx, study, inputs, decisions, { now, markDone, newCount: nextNumber - study.next_trial_number });
+  });
 }
 
 async function writeDecisions(

@@ -47,10 +47,10 @@ export function createHpoService(options: CreateHpoServiceOptions): HpoServiceIm
     logger: options.logger ?? SILENT_LOGGER,
     now: options.now ?? (() => new Date()),
   };
-  // Concurrent tells share one transaction (see tell-batcher.ts).
+  // Concurrent asks of one study share one transaction (see ask-batcher.ts).
+  const asks = new AskBatcher(ctx);
+  // Concurrent tells share one transaction too (see tell-batcher.ts).
   const tells = new TellBatcher(ctx);
-  // Concurrent asks of one study share one transaction (see ask-batcher.ts), and the tells of the moment ride along.
-  const asks = new AskBatcher(ctx, tells);
   const ttl = options.requestIdTtlMs ?? 24 * 3600 * 1000;
   let reaping: Promise<unknown> | null = null;
   const runReaper = async (): Promise<number> => {

@@ -64,8 +64,8 @@ describePostgres('kill -9 of one server under load', (stores) => {
     const onTell = () => {
       acknowledged++;
       // A third of the way in, with every worker mid-loop, at a moment server 0 has calls in flight: a transaction
-      // open. (A server answers the asks and tells of one transaction together, and round-robin workers that make
-      // the same calls move over the servers in step, so right at an acknowledgement it may have none.)
+      // open. (A server answers the calls of one transaction together, and round-robin workers that make the same
+      // calls move over the servers in step, so right at an acknowledgement it may have none.)
       if (acknowledged === Math.floor((WORKERS * BUDGET) / 3))
         killed = whenInTransaction(store.url!, 'hpo-crash-0').then(() => servers[0].kill());
     };
