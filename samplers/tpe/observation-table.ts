@@ -41,6 +41,71 @@ export class ObservationTable {
   /** Brings the table to `pool` (trial-number order, as study views list trials; any order stays correct). */
   sync(pool: readonly FrozenTrial[]): void {
     if (pool === this.trials) return;
+    if (!this.syncInPlace(pool)) this.rebuild(pool);
+  }
+
+  /**
+   * The usual step from one ask to the next: every trial of the previous pool is still at its position (the
+   * same object, or a newer snapshot of the same trial: a state change, a value), and new trials follow. Then
+   * the rows are updated where they stand: one pointer comparison per unchanged row, and only the replaced and
+   * new trials are read. Copying the whole table (and reading every trial's number to merge) was most of sync's
+   * cost. The arrays have room to grow (doubling), so appending rows seldom copies them. False when the pool
+   * moved otherwise (a trial left it, or the order differs): rebuild then merges by trial number.
+   */
+  private syncInPlace(pool: readonly FrozenTrial[]): boolean {
+    const prev = this.trials;
+    const n = pool.length;
+    const m = prev.length;
+    if (n < m) return false;
+    const changed: number[] = [];
+    for (let i = 0; i < m; i++) {
+      if (pool[i] !== prev[i]) {
+        if (pool[i].number !== prev[i].number) return false;
+        changed.push(i);
+      }
+    }
+    if (n > this.has.length) this.grow(Math.max(n, 2 * this.has.length), m);
+    const ordered = this.orders.some((o) => o !== undefined);
+    // For the kept orders: unchanged rows stay where they are, replaced ones are gone and read afresh.
+    let movedTo: Int32Array | undefined;
+    if (ordered) {
+      movedTo = new Int32Array(m);
+      for (let i = 0; i < m; i++) movedTo[i] = i;
+      for (const i of changed) movedTo[i] = -1;
+    }
+    const fresh: number[] = [];
+    const d = this.names.length;
+    const readRow = (i: number) => {
+      const t = pool[i];
+      if (this.hasParams(t)) {
+        this.has[i] = 1;
+        for (let j = 0; j < d; j++) this.values[j][i] = this.axisValue(j, t.internalParams[this.names[j]]);
+        this.facts.read(i, t);
+        fresh.push(i);
+      } else this.has[i] = 0;
+    };
+    for (const i of changed) readRow(i);
+    for (let i = m; i < n; i++) readRow(i);
+    this.trials = pool;
+    this.orders = this.orders.map((order, j) => (order && movedTo ? updatedOrder(order, movedTo, fresh, this.values[j]) : undefined));
+    return true;
+  }
+
+  /** Room for `capacity` rows, the first `keep` kept. */
+  private grow(capacity: number, keep: number): void {
+    const has = new Uint8Array(capacity);
+    has.set(this.has.subarray(0, keep));
+    this.has = has;
+    this.values = this.values.map((col) => {
+      const grown = new Float64Array(capacity);
+      grown.set(col.subarray(0, keep));
+      return grown;
+    });
+    this.facts = this.facts.grown(capacity, keep);
+  }
+
+  /** Any other change of the pool: rows merged by trial number and object identity into a new table. */
+  private rebuild(pool: readonly FrozenTrial[]): void {
     const n = pool.length;
     const d = this.names.length;
     const prev = this.trials;

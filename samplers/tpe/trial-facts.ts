@@ -46,6 +46,18 @@ export class TrialFacts {
     this.number[i] = t.number;
   }
 
+  /** A copy with room for `capacity` rows, the first `keep` kept. */
+  grown(capacity: number, keep: number): TrialFacts {
+    const out = new TrialFacts(capacity);
+    out.state.set(this.state.subarray(0, keep));
+    out.nValues.set(this.nValues.subarray(0, keep));
+    out.value0.set(this.value0.subarray(0, keep));
+    out.hasConstraints.set(this.hasConstraints.subarray(0, keep));
+    out.violation.set(this.violation.subarray(0, keep));
+    out.number.set(this.number.subarray(0, keep));
+    return out;
+  }
+
   copy(i: number, from: TrialFacts, p: number): void {
     this.state[i] = from.state[p];
     this.nValues[i] = from.nValues[p];
