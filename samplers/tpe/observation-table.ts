@@ -199,14 +199,13 @@ export class ObservationTable {
   usable(excludedNumber: number): { trials: FrozenTrial[]; rows: Int32Array } {
     const n = this.trials.length;
     const rows = new Int32Array(n);
-    const trials: FrozenTrial[] = [];
+    const has = this.has;
+    const number = this.facts.number;
     let count = 0;
-    for (let i = 0; i < n; i++) {
-      if (this.has[i] && this.trials[i].number !== excludedNumber) {
-        rows[count++] = i;
-        trials.push(this.trials[i]);
-      }
-    }
+    // The numbers are in the facts (read for every row having the parameters): no trial object is visited.
+    for (let i = 0; i < n; i++) if (has[i] && number[i] !== excludedNumber) rows[count++] = i;
+    const trials = new Array<FrozenTrial>(count);
+    for (let k = 0; k < count; k++) trials[k] = this.trials[rows[k]];
     return { trials, rows: rows.slice(0, count) };
   }
 

@@ -141,7 +141,7 @@ export class TpeSampler implements Sampler {
     constraintsEnabled: boolean,
     factsOf: FactsOf | undefined,
   ): TrialSplit {
-    const whole = modelled.length === pool.length || (modelled.length === pool.length - 1 && pool.some((t) => t.number === trial.number));
+    const whole = modelled.length === pool.length || (modelled.length === pool.length - 1 && containsNumber(pool, trial.number));
     if (!whole) return splitTrials(modelled, study.directions, this.gamma, constraintsEnabled, factsOf);
     const memo = this.splitMemo.get(study);
     if (memo && memo.trialNumber === trial.number && memo.poolLength === pool.length) return memo.split;
@@ -263,6 +263,22 @@ function bestOf(trials: readonly FrozenTrial[], { facts, rows }: FactsOf, direct
     .filter((i) => keys[i] !== Infinity)
     .sort((a, b) => keys[a] - keys[b] || a - b)
     .map((i) => trials[i]);
+}
+
+/**
+ * Whether `pool` (in trial-number order, as study views list trials) holds trial `number`: a binary search
+ * instead of a visit of every trial object, as the asking trial is usually the last. In a pool out of order it may
+ * miss the trial; the caller then only forgoes its memo (splitOnce), never uses a wrong one.
+ */
+function containsNumber(pool: readonly FrozenTrial[], number: number): boolean {
+  let lo = 0;
+  let hi = pool.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (pool[mid].number < number) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < pool.length && pool[lo].number === number;
 }
 
 function columnsOf(trials: readonly FrozenTrial[], names: readonly string[], domains: readonly ParamDomain[]): Points {
