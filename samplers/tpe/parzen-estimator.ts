@@ -748,15 +748,44 @@ export function logSumExpOfRow(row: Float64Array, max: number, cut: number): num
  * thousands of components are a handful of distinct kernels: their masses are computed once and copied.
  */
 function firstSameKernel(mus: Float64Array, sigmas: Float64Array): Int32Array {
-  const firstAt = new Map<number, number>();
+  // The first component of each centre. A grid has a few values, and a short list scanned linearly is several
+  // times cheaper than hashing a double per component; past SHORT_LIST centres, a Map (the list's equality is
+  // the Map's SameValueZero: NaN finds NaN, 0 finds −0).
+  const centres = new Float64Array(SHORT_LIST);
+  const firsts = new Int32Array(SHORT_LIST);
+  let listed = 0;
+  let firstAt: Map<number, number> | undefined;
   const same = new Int32Array(mus.length);
   for (let k = 0; k < mus.length; k++) {
-    const first = firstAt.get(mus[k]);
-    if (first !== undefined && sigmas[first] === sigmas[k]) same[k] = first;
+    const mu = mus[k];
+    let first = -1;
+    if (firstAt) first = firstAt.get(mu) ?? -1;
+    else {
+      for (let q = 0; q < listed; q++) {
+        const c = centres[q];
+        if (c === mu || (c !== c && mu !== mu)) {
+          first = firsts[q];
+          break;
+        }
+      }
+    }
+    if (first >= 0 && sigmas[first] === sigmas[k]) same[k] = first;
     else {
       same[k] = k;
-      if (first === undefined) firstAt.set(mus[k], k);
+      if (first < 0) {
+        if (firstAt) firstAt.set(mu, k);
+        else if (listed < SHORT_LIST) {
+          centres[listed] = mu;
+          firsts[listed++] = k;
+        } else {
+          firstAt = new Map();
+          for (let q = 0; q < listed; q++) firstAt.set(centres[q], firsts[q]);
+          firstAt.set(mu, k);
+        }
+      }
     }
   }
   return same;
 }
+
+const SHORT_LIST = 16;
