@@ -273,6 +273,10 @@ export class ParzenEstimator {
     const discrete = prepared.flatMap((kern, j) => (kern.kind === 'categorical' || kern.step !== undefined ? [j] : []));
     const plain = prepared.flatMap((kern, j) => (kern.kind === 'numeric' && kern.step === undefined ? [kern as ContinuousPrepared] : []));
     const plainAxes = prepared.flatMap((kern, j) => (kern.kind === 'numeric' && kern.step === undefined ? [j] : []));
+    if (discrete.length === 1 && plain.length === 2 && gridTerms[discrete[0]] && m >= BLOCK) {
+      this.scanGridAndTwoPlain(points, discrete[0], plainAxes, plain, gridTerms[discrete[0]]!, start, row, m, visit);
+      return;
+    }
     const groups = new Map<string, number[]>();
     for (let i = 0; i < m; i++) {
       const key = discrete.map((j) => points[j][i]).join(',');
@@ -327,6 +331,75 @@ export class ParzenEstimator {
         }
         visit(i, row, max, max - 40);
       }
+    }
+  }
+
+  /**
+   * Rows for bounds on one grid axis and two plain ones (bench/throughput's space: two floats and an int), four
+   * points per pass over the components as scanBlock2 does, each point adding its own value's grid terms: the
+   * same terms, added in the same order, as the grouped pass of scanMixedForBounds (start + grid term, then the
+   * plain axes), without a pass per distinct grid value to sum them first. Four independent chains and one load
+   * of the kernel constants for four points.
+   */
+  private scanGridAndTwoPlain(
+    points: Points,
+    gridAxis: number,
+    plainAxes: number[],
+    plain: ContinuousPrepared[],
+    terms: { offsets: Map<number, number>; values: Float64Array },
+    start: Float64Array,
+    row: Float64Array,
+    m: number,
+    visit: (i: number, row: Float64Array, max: number, cut: number) => void,
+  ): void {
+    const K = this.nComponents;
+    const tv = terms.values;
+    const am = plain[0].mus, ai = plain[0].inv, bm = plain[1].mus, bi = plain[1].inv;
+    const xs = points[plainAxes[0]], ys = points[plainAxes[1]], vs = points[gridAxis];
+    const r1 = new Float64Array(K), r2 = new Float64Array(K), r3 = new Float64Array(K);
+    const rows = [row, r1, r2, r3];
+    let i = 0;
+    for (; i + BLOCK <= m; i += BLOCK) {
+      const o0 = terms.offsets.get(vs[i])!, o1 = terms.offsets.get(vs[i + 1])!, o2 = terms.offsets.get(vs[i + 2])!, o3 = terms.offsets.get(vs[i + 3])!;
+      const x0 = xs[i], x1 = xs[i + 1], x2 = xs[i + 2], x3 = xs[i + 3];
+      const y0 = ys[i], y1 = ys[i + 1], y2 = ys[i + 2], y3 = ys[i + 3];
+      let m0 = -Infinity, m1 = -Infinity, m2 = -Infinity, m3 = -Infinity;
+      for (let k = 0; k < K; k++) {
+        const mx = am[k], ix = ai[k], my = bm[k], iy = bi[k], c = start[k];
+        const zx0 = (x0 - mx) * ix, zy0 = (y0 - my) * iy;
+        const zx1 = (x1 - mx) * ix, zy1 = (y1 - my) * iy;
+        const zx2 = (x2 - mx) * ix, zy2 = (y2 - my) * iy;
+        const zx3 = (x3 - mx) * ix, zy3 = (y3 - my) * iy;
+        const t0 = c + tv[o0 + k] - 0.5 * (zx0 * zx0 + zy0 * zy0);
+        const t1 = c + tv[o1 + k] - 0.5 * (zx1 * zx1 + zy1 * zy1);
+        const t2 = c + tv[o2 + k] - 0.5 * (zx2 * zx2 + zy2 * zy2);
+        const t3 = c + tv[o3 + k] - 0.5 * (zx3 * zx3 + zy3 * zy3);
+        row[k] = t0;
+        r1[k] = t1;
+        r2[k] = t2;
+        r3[k] = t3;
+        if (t0 > m0) m0 = t0;
+        if (t1 > m1) m1 = t1;
+        if (t2 > m2) m2 = t2;
+        if (t3 > m3) m3 = t3;
+      }
+      visit(i, row, m0, m0 - 40);
+      visit(i + 1, r1, m1, m1 - 40);
+      visit(i + 2, r2, m2, m2 - 40);
+      visit(i + 3, r3, m3, m3 - 40);
+    }
+    for (; i < m; i++) {
+      const o = terms.offsets.get(vs[i])!;
+      const x = xs[i], y = ys[i];
+      let max = -Infinity;
+      for (let k = 0; k < K; k++) {
+        const zx = (x - am[k]) * ai[k];
+        const zy = (y - bm[k]) * bi[k];
+        const t = start[k] + tv[o + k] - 0.5 * (zx * zx + zy * zy);
+        row[k] = t;
+        if (t > max) max = t;
+      }
+      visit(i, rows[0], max, max - 40);
     }
   }
 
