@@ -66,6 +66,12 @@ describe('ParzenEstimator rows for bounds', () => {
       { kind: 'int', low: 0, high: 10, log: false, step: 1 },
       { kind: 'categorical', choices: ['a', 'b', 'c'] },
     ],
+    // bench/throughput's space: one grid axis and two plain ones (rows of four candidates per pass).
+    [
+      { kind: 'float', low: -10, high: 10, log: false },
+      { kind: 'float', low: -10, high: 10, log: false },
+      { kind: 'int', low: 0, high: 10, log: false, step: 1 },
+    ],
   ];
 
   it('differ from the exact rows by at most rowError on every term that can count', () => {
