@@ -157,8 +157,8 @@ export function splitTrials(
   const numberAt = factsOf
     ? (i: number) => factsOf.facts.number[factsOf.rows[i]]
     : (i: number) => trials[i].number;
-  belowAt = inNumberOrder(numberAt, belowAt);
-  aboveAt = inNumberOrder(numberAt, aboveAt);
+  belowAt = inNumberOrder(numberAt, belowAt, factsOf);
+  aboveAt = inNumberOrder(numberAt, aboveAt, factsOf);
   const below = trialsAt(trials, belowAt);
   const above = trialsAt(trials, aboveAt);
   let belowWeights: Float64Array | null = null;
@@ -173,11 +173,17 @@ function trialsAt(trials: readonly FrozenTrial[], at: Int32Array): FrozenTrial[]
 }
 
 /** `at` ordered by the trials' numbers (stable; unchanged when already in order). */
-function inNumberOrder(numberAt: (i: number) => number, at: Int32Array): Int32Array {
-  for (let k = 1; k < at.length; k++) {
-    if (numberAt(at[k]) < numberAt(at[k - 1])) return Int32Array.from([...at].sort((a, b) => numberAt(a) - numberAt(b) || a - b));
+function inNumberOrder(numberAt: (i: number) => number, at: Int32Array, factsOf: FactsOf | undefined): Int32Array {
+  let ordered = true;
+  if (factsOf) {
+    // The check reads the facts directly: a call per position through two different closures was not inlined.
+    const { facts, rows } = factsOf;
+    const number = facts.number;
+    for (let k = 1; k < at.length && ordered; k++) ordered = number[rows[at[k]]] >= number[rows[at[k - 1]]];
+  } else {
+    for (let k = 1; k < at.length && ordered; k++) ordered = numberAt(at[k]) >= numberAt(at[k - 1]);
   }
-  return at;
+  return ordered ? at : Int32Array.from([...at].sort((a, b) => numberAt(a) - numberAt(b) || a - b));
 }
 
 /** NaN sorts last (as Optuna treats a NaN objective as the worst). */
