@@ -50,6 +50,9 @@ function rouletteWithoutReplacement(pool: Array<{ index: number; score: number }
   return chosen;
 }
 
+// 32 MB: the default screening keeps at most 2048 × 101 doubles per model (1.7 MB).
+const MAX_KEPT = 1 << 22;
+
 // Categorical dimensions with at most this many choices are swept exhaustively after each local search.
 const MAX_SWEPT_CHOICES = 64;
 
@@ -70,10 +73,14 @@ export function maximizeAcquisition(
   const sequence = new SobolSequence(Math.min(D, SOBOL_MAX_DIMENSION), [...options.seed, 'gp-candidates']);
   const candidates = new Float64Array(nCandidates * D);
   const bounds = new Float64Array(nCandidates);
+  // The bound's kernel vectors are kept for the exact scores that follow (Acquisition.valueFromKept), unless
+  // that would take more than MAX_KEPT doubles (only with very many candidates): then they are recomputed.
+  const stride = acquisition.keptPerPoint();
+  const kept = nCandidates * stride <= MAX_KEPT ? new Float64Array(nCandidates * stride) : undefined;
   for (let c = 0; c < nCandidates; c++) {
     const u = unitPoint(sequence, D, c, options.seed);
     encoding.fromUnit(u, candidates, c * D);
-    bounds[c] = finiteOr(acquisition.upperBound(candidates.subarray(c * D, (c + 1) * D)), Infinity);
+    bounds[c] = finiteOr(acquisition.upperBound(candidates.subarray(c * D, (c + 1) * D), kept?.subarray(c * stride, (c + 1) * stride)), Infinity);
   }
   // Exact scores in decreasing order of their upper bound, until no unscored candidate can matter: one
   // whose bound is below the best exact score by ROULETTE_SPAN would get a roulette weight under e^-span.
@@ -82,7 +89,10 @@ export function maximizeAcquisition(
   let bestScore = -Infinity;
   for (const c of byBound) {
     if (scored.length > 0 && bounds[c] <= bestScore - ROULETTE_SPAN) break;
-    const score = finiteOr(acquisition.value(candidates.subarray(c * D, (c + 1) * D)), -Infinity);
+    const score = finiteOr(
+      kept ? acquisition.valueFromKept(kept.subarray(c * stride, (c + 1) * stride)) : acquisition.value(candidates.subarray(c * D, (c + 1) * D)),
+      -Infinity,
+    );
     scored.push({ index: c, score });
     if (score > bestScore) bestScore = score;
   }

@@ -47,6 +47,19 @@ describe('Acquisition', () => {
     }
   });
 
+  it('scores a point exactly as value does from what its upper bound kept (every model: objective and constraints)', () => {
+    for (const acq of [plain, constrained, infeasibleOnly]) {
+      const keep = new Float64Array(acq.keptPerPoint());
+      for (let i = 0; i < 50; i++) {
+        const x = [(i * 0.618) % 1, (i * 0.414) % 1, (i * 0.732) % 1];
+        acq.upperBound(x, keep);
+        // A value computed in between must not disturb the kept vectors (they are the caller's, not scratch).
+        acq.value([0.5, 0.5, 0.5]);
+        expect(acq.valueFromKept(keep)).toBe(acq.value(x));
+      }
+    }
+  });
+
   it('stays finite far from the incumbent', () => {
     const hopeless = new Acquisition(objective, 1e6, [], D);
     expect(Number.isFinite(hopeless.value([0.5, 0.5, 0.5]))).toBe(true);
