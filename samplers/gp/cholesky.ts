@@ -55,10 +55,10 @@ export interface CholeskyFactor {
 /**
  * The Cholesky factor of `a + jitter I`, with jitter 0 first and then growing tenfold from 1e-10 times the
  * mean diagonal (GPML's and GPyTorch's "adaptive jitter"); undefined if even a jitter of the size of the
- * diagonal does not help (non-finite entries).
+ * diagonal does not help (non-finite entries). The factor is written into `work` when given (the marginal
+ * likelihood factors a matrix of the same size at every evaluation of a fit: no fresh n² array each time).
  */
-export function choleskyWithJitter(a: Float64Array, n: number): CholeskyFactor | undefined {
-  const work = new Float64Array(a.length);
+export function choleskyWithJitter(a: Float64Array, n: number, work: Float64Array = new Float64Array(a.length)): CholeskyFactor | undefined {
   let meanDiag = 0;
   for (let i = 0; i < n; i++) meanDiag += a[i * n + i];
   meanDiag = n > 0 ? Math.abs(meanDiag / n) : 1;
@@ -97,10 +97,15 @@ export function solveLowerTransposed(L: Float64Array, n: number, b: ArrayLike<nu
 
 /**
  * (L Lᵀ)⁻¹ as a full symmetric row-major matrix. Columns of L⁻¹ are found by forward substitution and kept as
- * rows (U = L⁻ᵀ), so that (L Lᵀ)⁻¹ = U Uᵀ is a product of contiguous rows: n³/3 flops in all.
+ * rows (U = L⁻ᵀ), so that (L Lᵀ)⁻¹ = U Uᵀ is a product of contiguous rows: n³/3 flops in all. `U` (scratch)
+ * and `inv` (the result) may be passed in to be reused; every entry that is read is written first.
  */
-export function inverseFromCholesky(L: Float64Array, n: number): Float64Array {
-  const U = new Float64Array(n * n);
+export function inverseFromCholesky(
+  L: Float64Array,
+  n: number,
+  U: Float64Array = new Float64Array(n * n),
+  inv: Float64Array = new Float64Array(n * n),
+): Float64Array {
   for (let j = 0; j < n; j++) {
     // Column j of L⁻¹: x_i = 0 for i < j.
     const rowU = j * n;
@@ -110,7 +115,6 @@ export function inverseFromCholesky(L: Float64Array, n: number): Float64Array {
       U[rowU + i] = -dot(L, rowL + j, U, rowU + j, i - j) / L[rowL + i];
     }
   }
-  const inv = new Float64Array(n * n);
   for (let a = 0; a < n; a++) {
     const rowA = a * n;
     for (let b = 0; b <= a; b++) {

@@ -1,6 +1,5 @@
 import { choleskyWithJitter, inverseFromCholesky, solveLower, solveLowerTransposed } from './cholesky.js';
 import { paramsFromRaw } from './kernel-params.js';
-import { matern52 } from './matern52-kernel.js';
 import { logPriorAndGradient } from './prior.js';
 import type { TrainingSet } from './training-set.js';
 
@@ -18,7 +17,13 @@ export class NegativeLogPosterior {
   private readonly pairTerms: Float64Array;
   private readonly pairs: number;
   private readonly C: Float64Array;
-  private readonly r2: Float64Array;
+  /** √5 r and e^{-√5 r} per pair at the current evaluation. */
+  private readonly roots: Float64Array;
+  private readonly exps: Float64Array;
+  /** Reused n² buffers: the Cholesky factor, the inverse and its scratch. */
+  private readonly factor: Float64Array;
+  private readonly inverse: Float64Array;
+  private readonly inverseScratch: Float64Array;
   private readonly alpha: Float64Array;
   private readonly priorGrad: Float64Array;
   private readonly accum: Float64Array;
@@ -43,7 +48,11 @@ export class NegativeLogPosterior {
       }
     }
     this.C = new Float64Array(n * n);
-    this.r2 = new Float64Array(this.pairs);
+    this.roots = new Float64Array(this.pairs);
+    this.exps = new Float64Array(this.pairs);
+    this.factor = new Float64Array(n * n);
+    this.inverse = new Float64Array(n * n);
+    this.inverseScratch = new Float64Array(n * n);
     this.alpha = new Float64Array(n);
     this.priorGrad = new Float64Array(D + 2);
     this.accum = new Float64Array(D);
@@ -59,7 +68,8 @@ export class NegativeLogPosterior {
     const noise = params.noiseVar;
     const C = this.C;
     const pairTerms = this.pairTerms;
-    const r2 = this.r2;
+    const roots = this.roots;
+    const exps = this.exps;
     let p = 0;
     for (let i = 1; i < n; i++) {
       const row = i * n;
@@ -67,12 +77,17 @@ export class NegativeLogPosterior {
         let d = 0;
         const base = p * D;
         for (let l = 0; l < D; l++) d += ils[l] * pairTerms[base + l];
-        r2[p] = d;
-        C[row + j] = s * matern52(d);
+        // matern52(d) written out so that √5 r and e^{-√5 r} are kept for the gradient loop below, which
+        // needs both again (one sqrt and one exp per pair saved); the same operations, so the same values.
+        const root = SQRT5 * Math.sqrt(d);
+        const e = Math.exp(-root);
+        roots[p] = root;
+        exps[p] = e;
+        C[row + j] = s * ((1 + root + (5 / 3) * d) * e);
       }
     }
     for (let i = 0; i < n; i++) C[i * n + i] = s + noise;
-    const chol = choleskyWithJitter(C, n);
+    const chol = choleskyWithJitter(C, n, this.factor);
     if (!chol) {
       grad.fill(0);
       return Infinity;
@@ -86,7 +101,7 @@ export class NegativeLogPosterior {
     let halfLogDet = 0;
     for (let i = 0; i < n; i++) halfLogDet += Math.log(L[i * n + i]);
     const logLikelihood = -0.5 * quad - halfLogDet - n * HALF_LOG_2PI;
-    const Cinv = inverseFromCholesky(L, n);
+    const Cinv = inverseFromCholesky(L, n, this.inverseScratch, this.inverse);
 
     // Gradient of the log likelihood. Off-diagonal pairs appear twice in the trace, which cancels the ½.
     const accum = this.accum.fill(0);
@@ -98,8 +113,8 @@ export class NegativeLogPosterior {
       for (let j = 0; j < i; j++, p++) {
         const w = ai * alpha[j] - Cinv[row + j];
         // m and dm/dr² share e^{-√5 r}.
-        const root = SQRT5 * Math.sqrt(r2[p]);
-        const e = Math.exp(-root);
+        const root = roots[p];
+        const e = exps[p];
         gScale += w * s * (1 + root + (root * root) / 3) * e;
         const c = w * s * (-5 / 6) * (1 + root) * e;
         if (c === 0) continue;
