@@ -41,6 +41,10 @@ export class StudyCacheEntry {
   private readonly trials = new Map<number, CachedTrial>();
   private readonly values = new Map<number, Map<number, number>>();
   private xmin: bigint | null = null;
+  // Ids of cached trials whose change marker may be >= xmin, i.e. the rows the next delta read could return
+  // again: knownSince reads these few instead of every cached trial (a BigInt comparison each, 0.2-0.4 ms per
+  // ask at 10,000 trials). Ids enter when a version is cached and leave once xmin passes their marker.
+  private readonly recent = new Set<number>();
   private sorted: readonly FrozenTrial[] | null = null;
   // Kept up to date by refresh (copy on write) so an ask at 5,000 trials neither refilters nor counts them all.
   private byState: TrialsByState = NO_TRIALS;
@@ -85,6 +89,7 @@ export class StudyCacheEntry {
       if (cached && cached.revision >= row.revision) continue;
       const trial = frozenTrialOf(row, this.values.get(row.id) ?? EMPTY_VALUES);
       this.trials.set(row.id, { revision: row.revision, changeXid: BigInt(row.change_xid), row, trial });
+      this.recent.add(row.id);
       replaced.push([cached?.trial, trial]);
       touched.delete(row.id);
       changed = true;
@@ -98,7 +103,10 @@ export class StudyCacheEntry {
       changed = true;
     }
     if (replaced.length > 0) this.byState = withReplaced(this.byState, replaced);
-    if (this.xmin === null || changes.xmin > this.xmin) this.xmin = changes.xmin;
+    if (this.xmin === null || changes.xmin > this.xmin) {
+      this.xmin = changes.xmin;
+      for (const id of this.recent) if (this.trials.get(id)!.changeXid < this.xmin) this.recent.delete(id);
+    }
     if (changed) {
       this.sorted = null;
       this.view = null;
@@ -110,7 +118,8 @@ export class StudyCacheEntry {
     if (xmin === null) return undefined;
     const ids: number[] = [];
     const revisions: number[] = [];
-    for (const [id, c] of this.trials) {
+    for (const id of this.recent) {
+      const c = this.trials.get(id)!;
       if (c.changeXid >= xmin) {
         ids.push(id);
         revisions.push(c.revision);

@@ -1,8 +1,10 @@
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { StudyCache } from '../../src/service/study-cache.js';
+import { StudyCache, StudyCacheEntry } from '../../src/service/study-cache.js';
+import { findStudyByName } from '../../src/storage/study-repository.js';
 import type { StudyRow } from '../../src/storage/database.js';
 import { askTrial, uniqueName, useServiceFixture, X_SPACE } from '../support/service-fixture.js';
-import { describeStores } from '../support/test-database.js';
+import { describePostgres, describeStores } from '../support/test-database.js';
 
 describeStores('per-study cache across service instances', (stores) => {
   const f = useServiceFixture(stores);
@@ -69,5 +71,43 @@ describe('StudyCache', () => {
     expect(cache.size).toBe(2);
     expect(cache.entryFor(row(1))).toBe(a);
     expect(cache.entryFor(row(1)).sampler).toBe(a.sampler);
+  });
+});
+
+describePostgres('per-study cache while another transaction holds the snapshot xmin back', (stores) => {
+  const f = useServiceFixture(stores);
+
+  it('refreshed step by step, holds the same trials as a cache read fresh (known rows skipped, updates of them seen)', async () => {
+    const name = uniqueName('cache-lag');
+    const other = f.secondService();
+    await f.service.createStudy({ name, directions: ['minimize'], sampler: { kind: 'random' } });
+    // An open transaction with an id keeps every snapshot's xmin at or below it: each delta read then covers
+    // all rows written since, and the cache's known versions (the ids it tracks as recent) decide what is skipped.
+    const holder = new pg.Client({ connectionString: f.store.url });
+    await holder.connect();
+    try {
+      await holder.query('begin');
+      await holder.query('select pg_current_xact_id()');
+      const study = (await findStudyByName(f.store.db, name))!;
+      const stepwise = new StudyCacheEntry(study);
+      await stepwise.refresh(f.store.db);
+      const running: number[] = [];
+      for (let i = 0; i < 12; i++) {
+        const t = await askTrial(other, name);
+        if (i % 3 === 0) running.push(t.id);
+        else await other.tell({ trialId: t.id, state: 'COMPLETE', values: [i] });
+        // Rows cached earlier change too: a report and a tell of trials the stepwise cache already holds.
+        if (i % 4 === 1 && running.length > 0) await other.report({ trialId: running[0], step: i, value: i });
+        if (i % 4 === 3 && running.length > 0) await other.tell({ trialId: running.shift()!, state: 'COMPLETE', values: [-i] });
+        await stepwise.refresh(f.store.db);
+        const fresh = new StudyCacheEntry(study);
+        await fresh.refresh(f.store.db);
+        expect(stepwise.trialList()).toEqual(fresh.trialList());
+        expect(stepwise.countByState()).toEqual(fresh.countByState());
+      }
+    } finally {
+      await holder.query('rollback');
+      await holder.end();
+    }
   });
 });
