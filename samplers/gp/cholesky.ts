@@ -222,7 +222,51 @@ export function inverseFromCholesky(
     // Column j of L⁻¹: x_i = 0 for i < j.
     const rowU = j * n;
     U[rowU + j] = 1 / L[j * n + j];
-    for (let i = j + 1; i < n; i++) {
+    let i = j + 1;
+    if (i < n) {
+      U[rowU + i] = -dot(L, i * n + j, U, rowU + j, 1) / L[i * n + i];
+      i++;
+    }
+    // Then rows i, i + 1 together (as in solveLower: this is a forward substitution), sharing the loads of
+    // U's row j. The length m = i − j is even here, so dot's 4-wide part covers the same k for m and m + 1 and
+    // the sums keep dot's order: bit-identical.
+    for (; i + 1 < n; i += 2) {
+      const ra = i * n + j;
+      const rb = ra + n;
+      const m = i - j;
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
+      let b0 = 0;
+      let b1 = 0;
+      let b2 = 0;
+      let b3 = 0;
+      let k = 0;
+      for (; k + 3 < m; k += 4) {
+        const u0 = U[rowU + j + k];
+        const u1 = U[rowU + j + k + 1];
+        const u2 = U[rowU + j + k + 2];
+        const u3 = U[rowU + j + k + 3];
+        a0 += L[ra + k] * u0;
+        a1 += L[ra + k + 1] * u1;
+        a2 += L[ra + k + 2] * u2;
+        a3 += L[ra + k + 3] * u3;
+        b0 += L[rb + k] * u0;
+        b1 += L[rb + k + 1] * u1;
+        b2 += L[rb + k + 2] * u2;
+        b3 += L[rb + k + 3] * u3;
+      }
+      for (; k < m; k++) {
+        a0 += L[ra + k] * U[rowU + j + k];
+        b0 += L[rb + k] * U[rowU + j + k];
+      }
+      const ua = -(a0 + a1 + (a2 + a3)) / L[i * n + i];
+      U[rowU + i] = ua;
+      b0 += L[rb + m] * ua;
+      U[rowU + i + 1] = -(b0 + b1 + (b2 + b3)) / L[(i + 1) * n + i + 1];
+    }
+    for (; i < n; i++) {
       const rowL = i * n;
       U[rowU + i] = -dot(L, rowL + j, U, rowU + j, i - j) / L[rowL + i];
     }
