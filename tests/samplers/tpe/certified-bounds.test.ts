@@ -5,7 +5,8 @@ import { logSumExpBounds } from '../../../samplers/tpe/log-sum-exp-bounds.js';
 import { normalCdf } from '../../../samplers/tpe/normal.js';
 import { NORMAL_CDF_CHORD_ERROR, normalCdfChord } from '../../../samplers/tpe/normal-cdf-chord.js';
 import { paramDomainOf } from '../../../samplers/tpe/param-domain.js';
-import { logSumExpOfRow, ParzenEstimator, type ParzenOptions, type Points } from '../../../samplers/tpe/parzen-estimator.js';
+import { logSumExpOfRow } from '../../../samplers/tpe/component-row-scan.js';
+import { ParzenEstimator, type ParzenOptions, type Points } from '../../../samplers/tpe/parzen-estimator.js';
 
 const options: ParzenOptions = {
   considerPrior: true,

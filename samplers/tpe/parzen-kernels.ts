@@ -1,0 +1,94 @@
+import { logNormalMassAround } from './normal.js';
+
+// The Parzen estimator's kernels, one per axis, as typed arrays over its components: what ParzenEstimator builds
+// and what component-row-scan.ts reads.
+
+export interface NumericKernels {
+  readonly kind: 'numeric';
+  readonly low: number;
+  readonly high: number;
+  readonly step: number | undefined;
+  readonly mus: Float64Array;
+  readonly sigmas: Float64Array;
+  /**
+   * log of the kernel's mass inside [low, high] (the truncation normaliser). Grid axes compute it at once (their
+   * kernels repeat, see firstSameKernel); plain axes when an exact density is first asked for (exactLogZ), as
+   * the certified argmax usually needs only bounds (boundedBase).
+   */
+  logZ: Float64Array | undefined;
+  /** Grid axes: the first component with the same centre and width as each component (see firstSameKernel). */
+  readonly same: Int32Array | undefined;
+}
+
+/** A plain (no step) numeric axis with the per-component constants of its density: 1/σ and the log normaliser. */
+export type ContinuousPrepared = NumericKernels & { readonly inv: Float64Array; readonly c0: Float64Array };
+export type PreparedKernels = CategoricalKernels | NumericKernels | ContinuousPrepared;
+
+export interface CategoricalKernels {
+  readonly kind: 'categorical';
+  readonly nChoices: number;
+  /** log probabilities, component-major: logProbs[k * nChoices + c]. */
+  readonly logProbs: Float64Array;
+}
+
+/** The kernels' exact truncation normalisers (normal.ts' logNormalMass), computed once per axis. */
+export function exactLogZ(kern: NumericKernels): Float64Array {
+  if (kern.logZ) return kern.logZ;
+  const { mus, sigmas, low, high, same } = kern;
+  const K = mus.length;
+  const logZ = new Float64Array(K);
+  for (let k = 0; k < K; k++) {
+    const r = same ? same[k] : k;
+    logZ[k] = r < k ? logZ[r] : logNormalMassAround((low - mus[k]) / sigmas[k], (high - mus[k]) / sigmas[k]);
+  }
+  kern.logZ = logZ;
+  return logZ;
+}
+
+/**
+ * For each component, the index of the first component with exactly the same centre and width (itself if none).
+ * On a grid axis the centres are the few grid values and multivariate kernels share one width per axis, so
+ * thousands of components are a handful of distinct kernels: their masses are computed once and copied.
+ */
+export function firstSameKernel(mus: Float64Array, sigmas: Float64Array): Int32Array {
+  // The first component of each centre. A grid has a few values, and a short list scanned linearly is several
+  // times cheaper than hashing a double per component; past SHORT_LIST centres, a Map (the list's equality is
+  // the Map's SameValueZero: NaN finds NaN, 0 finds −0).
+  const centres = new Float64Array(SHORT_LIST);
+  const firsts = new Int32Array(SHORT_LIST);
+  let listed = 0;
+  let firstAt: Map<number, number> | undefined;
+  const same = new Int32Array(mus.length);
+  for (let k = 0; k < mus.length; k++) {
+    const mu = mus[k];
+    let first = -1;
+    if (firstAt) first = firstAt.get(mu) ?? -1;
+    else {
+      for (let q = 0; q < listed; q++) {
+        const c = centres[q];
+        if (c === mu || (c !== c && mu !== mu)) {
+          first = firsts[q];
+          break;
+        }
+      }
+    }
+    if (first >= 0 && sigmas[first] === sigmas[k]) same[k] = first;
+    else {
+      same[k] = k;
+      if (first < 0) {
+        if (firstAt) firstAt.set(mu, k);
+        else if (listed < SHORT_LIST) {
+          centres[listed] = mu;
+          firsts[listed++] = k;
+        } else {
+          firstAt = new Map();
+          for (let q = 0; q < listed; q++) firstAt.set(centres[q], firsts[q]);
+          firstAt.set(mu, k);
+        }
+      }
+    }
+  }
+  return same;
+}
+
+const SHORT_LIST = 16;
