@@ -3,18 +3,10 @@ import type { Distribution } from '../../../src/core/distribution.js';
 import { createRng, type Rng } from '../../../src/core/rng.js';
 import { certifiedArgmaxRatio } from '../../../samplers/tpe/certified-argmax.js';
 import { paramDomainOf } from '../../../samplers/tpe/param-domain.js';
-import { ParzenEstimator, type ParzenOptions, type Points } from '../../../samplers/tpe/parzen-estimator.js';
+import { ParzenEstimator, type Points } from '../../../samplers/tpe/parzen-estimator.js';
+import { MULTIVARIATE_PARZEN_OPTIONS } from './support/parzen-options.js';
 
-const options: ParzenOptions = {
-  considerPrior: true,
-  priorWeight: 1,
-  considerMagicClip: true,
-  considerEndpoints: false,
-  multivariate: true,
-  bandwidth: 'spread',
-  bandwidthFactor: 1,
-  clipScale: 1,
-};
+const options = MULTIVARIATE_PARZEN_OPTIONS;
 
 const spaces: Record<string, Distribution[]> = {
   floats: [

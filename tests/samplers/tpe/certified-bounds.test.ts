@@ -6,18 +6,10 @@ import { normalCdf } from '../../../samplers/tpe/normal.js';
 import { NORMAL_CDF_CHORD_ERROR, normalCdfChord } from '../../../samplers/tpe/normal-cdf-chord.js';
 import { paramDomainOf } from '../../../samplers/tpe/param-domain.js';
 import { logSumExpOfRow } from '../../../samplers/tpe/component-row-scan.js';
-import { ParzenEstimator, type ParzenOptions, type Points } from '../../../samplers/tpe/parzen-estimator.js';
+import { ParzenEstimator, type Points } from '../../../samplers/tpe/parzen-estimator.js';
+import { MULTIVARIATE_PARZEN_OPTIONS } from './support/parzen-options.js';
 
-const options: ParzenOptions = {
-  considerPrior: true,
-  priorWeight: 1,
-  considerMagicClip: true,
-  considerEndpoints: false,
-  multivariate: true,
-  bandwidth: 'spread',
-  bandwidthFactor: 1,
-  clipScale: 1,
-};
+const options = MULTIVARIATE_PARZEN_OPTIONS;
 
 describe('normalCdfChord', () => {
   it('stays within its stated error of the fitted Φ everywhere, tails and table edges included', () => {
