@@ -17,16 +17,7 @@ export function neighbourBandwidths(mus: Float64Array, low: number, high: number
   // A native numeric sort of a copy, then each centre finds its place by binary search (equal centres share
   // the first one's width): much cheaper than sorting indices with a comparator at thousands of trials.
   const sorted = Float64Array.from(mus).sort();
-  const widthAt = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let left = sorted[i] - (i > 0 ? sorted[i - 1] : low);
-    let right = (i < n - 1 ? sorted[i + 1] : high) - sorted[i];
-    if (!considerEndpoints && n >= 2) {
-      if (i === 0) left = 0;
-      if (i === n - 1) right = 0;
-    }
-    widthAt[i] = Math.max(left, right);
-  }
+  const widthAt = gapWidthsInOrder(sorted, low, high, considerEndpoints);
   const sigmas = new Float64Array(n);
   for (let k = 0; k < n; k++) {
     const x = mus[k];
@@ -49,9 +40,19 @@ export function neighbourBandwidths(mus: Float64Array, low: number, high: number
  */
 export function neighbourBandwidthsInOrder(sorted: Float64Array, positionOf: Int32Array, low: number, high: number, considerEndpoints: boolean): Float64Array {
   const n = sorted.length;
-  const widthAt = new Float64Array(n);
+  const widthAt = gapWidthsInOrder(sorted, low, high, considerEndpoints);
   // A centre's width is that of the first centre equal to it (the binary search above finds that one).
   const firstEqual = new Int32Array(n);
+  for (let i = 0; i < n; i++) firstEqual[i] = i > 0 && sorted[i - 1] === sorted[i] ? firstEqual[i - 1] : i;
+  const sigmas = new Float64Array(positionOf.length);
+  for (let k = 0; k < positionOf.length; k++) sigmas[k] = widthAt[firstEqual[positionOf[k]]];
+  return sigmas;
+}
+
+/** Each sorted centre's width: the larger gap to its neighbours (the box's ends stand in at the two ends). */
+function gapWidthsInOrder(sorted: Float64Array, low: number, high: number, considerEndpoints: boolean): Float64Array {
+  const n = sorted.length;
+  const widthAt = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let left = sorted[i] - (i > 0 ? sorted[i - 1] : low);
     let right = (i < n - 1 ? sorted[i + 1] : high) - sorted[i];
@@ -60,11 +61,8 @@ export function neighbourBandwidthsInOrder(sorted: Float64Array, positionOf: Int
       if (i === n - 1) right = 0;
     }
     widthAt[i] = Math.max(left, right);
-    firstEqual[i] = i > 0 && sorted[i - 1] === sorted[i] ? firstEqual[i - 1] : i;
   }
-  const sigmas = new Float64Array(positionOf.length);
-  for (let k = 0; k < positionOf.length; k++) sigmas[k] = widthAt[firstEqual[positionOf[k]]];
-  return sigmas;
+  return widthAt;
 }
 
 /**
