@@ -12,7 +12,7 @@ import type { Distribution, SearchSpace } from '../../src/core/distribution.js';
 import { sampleTrialStart } from '../../src/core/sample-params.js';
 import type { Sampler } from '../../src/core/sampler.js';
 import { studyViewOf } from '../../src/core/study.js';
-import type { FrozenTrial } from '../../src/core/trial.js';
+import { blankTrial, type FrozenTrial } from '../../src/core/trial.js';
 import { createSampler } from '../../samplers/create-sampler.js';
 import type { SamplerSpec } from '../../samplers/sampler-spec.js';
 import { writeResultsSection } from '../support/results-file.js';
@@ -50,21 +50,15 @@ function historyOf(n: number, space: SearchSpace): FrozenTrial[] {
       if (d.kind === 'int') internalParams[name] = d.low + Math.floor(rand() * (d.high - d.low + 1));
       else if (d.kind === 'float') internalParams[name] = d.low + (d.high - d.low) * rand();
     }
-    return {
+    return blankTrial({
       id: number + 1,
       number,
-      state: 'COMPLETE' as const,
+      state: 'COMPLETE',
       params: { ...internalParams },
       internalParams,
       distributions: space,
       values: [names.reduce((acc, name) => acc + internalParams[name] ** 2, 0)],
-      intermediateValues: new Map(),
-      constraints: null,
-      userAttrs: {},
-      systemAttrs: {},
-      startedAt: null,
-      completedAt: null,
-    };
+    });
   });
 }
 

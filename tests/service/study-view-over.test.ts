@@ -1,26 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { studyViewOf } from '../../src/core/study.js';
-import type { FrozenTrial, TrialState } from '../../src/core/trial.js';
+import { blankTrial, type FrozenTrial, type TrialState } from '../../src/core/trial.js';
 import { studyViewOver, type TrialsByState } from '../../src/service/study-cache.js';
 
 const BASE = { id: 1, name: 's', directions: ['minimize'] as const, seed: 1 };
 
 function trial(number: number, state: TrialState): FrozenTrial {
-  return {
-    id: number + 1,
-    number,
-    state,
-    params: {},
-    internalParams: {},
-    distributions: {},
-    values: state === 'COMPLETE' ? [number] : null,
-    intermediateValues: new Map(),
-    constraints: null,
-    userAttrs: {},
-    systemAttrs: {},
-    startedAt: null,
-    completedAt: null,
-  };
+  return blankTrial({ id: number + 1, number, state, values: state === 'COMPLETE' ? [number] : null });
 }
 
 function byStateOf(trials: readonly FrozenTrial[]): TrialsByState {
