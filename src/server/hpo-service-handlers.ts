@@ -1,7 +1,8 @@
 import { type handleUnaryCall, type ServiceError, status as Status } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { HpoServiceServer } from '../generated/hpo/v1/hpo_service.js';
-import type { HpoService } from '../service/hpo-service.js';
+import type { AskResponse } from '../generated/hpo/v1/hpo_service.js';
+import type { AskResult, HpoService } from '../service/hpo-service.js';
 import * as convert from './convert/index.js';
 import { toServiceError } from './error-status.js';
 import { isDecodeFailure } from './request-decoding.js';
@@ -53,17 +54,16 @@ export function createHpoServiceHandlers(service: HpoService, logger: Logger): H
       await service.setStudyUserAttr(convert.setStudyUserAttrInputFromWire(req));
       return {};
     }),
-    ask: unary('ask', async (req) => {
-      const result = await service.ask(convert.askInputFromWire(req));
-      return result.kind === 'trial'
-        ? { trial: convert.trialToWire(result.trial), studyDone: false, doneReason: '' }
-        : { trial: undefined, studyDone: true, doneReason: result.reason };
-    }),
+    ask: unary('ask', async (req) => askResultToWire(await service.ask(convert.askInputFromWire(req)))),
     suggest: unary('suggest', async (req) => ({
       params: (await service.suggest(convert.suggestInputFromWire(req))).map(convert.suggestedParamToWire),
     })),
     report: unary('report', async (req) => service.report(convert.reportInputFromWire(req))),
     tell: unary('tell', async (req) => ({ trial: convert.trialToWire(await service.tell(convert.tellInputFromWire(req))) })),
+    tellAndAsk: unary('tellAndAsk', async (req) => {
+      const { told, next } = await service.tellAndAsk(convert.tellAndAskInputFromWire(req));
+      return { tell: { trial: convert.trialToWire(told) }, ask: askResultToWire(next) };
+    }),
     heartbeat: unary('heartbeat', async (req) => {
       const { leaseExpiresAt } = await service.heartbeat(convert.heartbeatInputFromWire(req));
       return { leaseExpiresAt: leaseExpiresAt ?? undefined };
@@ -86,4 +86,10 @@ export function createHpoServiceHandlers(service: HpoService, logger: Logger): H
       return {};
     }),
   };
+}
+
+function askResultToWire(result: AskResult): AskResponse {
+  return result.kind === 'trial'
+    ? { trial: convert.trialToWire(result.trial), studyDone: false, doneReason: '' }
+    : { trial: undefined, studyDone: true, doneReason: result.reason };
 }

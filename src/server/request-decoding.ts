@@ -25,12 +25,15 @@ const DISTRIBUTION: Schema = { 2: { name: 'int', type: INT_DISTRIBUTION } };
 const PARAM_SPEC: Schema = { 2: { name: 'distribution', type: DISTRIBUTION } };
 const TRIAL_ID: Schema = { 1: { name: 'trial_id', type: 'int64' } };
 
+const ASK: Schema = { 2: { name: 'search_space', repeated: true, type: PARAM_SPEC } };
+
 /** The int64 fields of each request, by RPC method name. */
 const INT64_FIELDS: Readonly<Record<string, Schema>> = {
-  ask: { 2: { name: 'search_space', repeated: true, type: PARAM_SPEC } },
+  ask: ASK,
   suggest: { ...TRIAL_ID, 2: { name: 'params', repeated: true, type: PARAM_SPEC } },
   report: { ...TRIAL_ID, 2: { name: 'step', type: 'int64' } },
   tell: TRIAL_ID,
+  tellAndAsk: { 1: { name: 'tell', type: TRIAL_ID }, 2: { name: 'ask', type: ASK } },
   heartbeat: TRIAL_ID,
   getTrial: TRIAL_ID,
   setTrialUserAttr: TRIAL_ID,

@@ -37,6 +37,11 @@ const REQUEST_CHECKS: RequestChecks = {
   tell(request, limits) {
     atMost(request.constraints.length, limits.maxConstraints, 'constraints', 'constraint values');
   },
+  // The same bounds as Tell's and Ask's, on each half; a missing half is the conversion's to refuse.
+  tellAndAsk(request, limits) {
+    if (request.tell !== undefined) atMost(request.tell.constraints.length, limits.maxConstraints, 'tell.constraints', 'constraint values');
+    if (request.ask !== undefined) checkParamSpecs(request.ask.searchSpace, 'ask.search_space', limits);
+  },
   heartbeat() {},
   enqueueTrial(request, limits) {
     atMost(request.params.length, limits.maxParamsPerTrial, 'params', 'parameters per trial');

@@ -13,6 +13,7 @@ import { StudyCache } from './study-cache.js';
 import { createStudy, deleteStudy, getStudy, listStudies, setStudyUserAttr } from './study-operations.js';
 import { suggest } from './suggest.js';
 import { TellBatcher } from './tell-batcher.js';
+import { tellAndAsk } from './tell-and-ask.js';
 import { getTrial, listTrials, setTrialUserAttr } from './trial-queries.js';
 
 export interface CreateHpoServiceOptions {
@@ -70,7 +71,7 @@ export function createHpoService(options: CreateHpoServiceOptions): HpoServiceIm
       : null;
   timer?.unref();
 
-  return {
+  const service: HpoServiceImpl = {
     createStudy: (input) => createStudy(ctx, input),
     getStudy: (name) => getStudy(ctx, name),
     listStudies: (input) => listStudies(ctx, input),
@@ -81,6 +82,7 @@ export function createHpoService(options: CreateHpoServiceOptions): HpoServiceIm
     suggest: (input) => suggest(ctx, input),
     report: (input) => report(ctx, input),
     tell: (input) => tells.tell(input),
+    tellAndAsk: (input) => tellAndAsk(service, input),
     heartbeat: (input) => heartbeat(ctx, input),
     enqueueTrial: (input) => enqueueTrial(ctx, input),
     getTrial: (input) => getTrial(ctx, input),
@@ -95,4 +97,5 @@ export function createHpoService(options: CreateHpoServiceOptions): HpoServiceIm
       await options.closeDatabase?.();
     },
   };
+  return service;
 }

@@ -69,6 +69,20 @@ export interface TellInput {
   readonly requestId?: string;
 }
 
+/** Ask's input. */
+export interface AskInput {
+  readonly studyName: string;
+  readonly searchSpace: SearchSpace;
+  readonly workerId?: string;
+  readonly requestId?: string;
+}
+
+/** TellAndAsk's input: a tell and the next ask, each with its own request id. */
+export interface TellAndAskInput {
+  readonly tell: TellInput;
+  readonly ask: AskInput;
+}
+
 export interface Page<T> {
   readonly items: readonly T[];
   /** Empty on the last page. */
@@ -95,7 +109,7 @@ export interface HpoService {
   setStudyUserAttr(input: { studyName: string; key: string; value: Json }): Promise<void>;
 
   /** Hands out a WAITING trial first, else samples `searchSpace` (which may be empty) in one transaction. */
-  ask(input: { studyName: string; searchSpace: SearchSpace; workerId?: string; requestId?: string }): Promise<AskResult>;
+  ask(input: AskInput): Promise<AskResult>;
   /** Define-by-run: params in the order given; an existing param with the same distribution returns its value. */
   suggest(input: {
     trialId: number;
@@ -110,6 +124,11 @@ export interface HpoService {
     requestId?: string;
   }): Promise<{ shouldPrune: boolean; reason: string }>;
   tell(input: TellInput): Promise<TrialRecord>;
+  /**
+   * Tells a finished trial and then asks for the next one (one round trip for a worker in a loop): the tell is
+   * committed first, so the ask's sampler sees it; a refused tell fails the call and nothing is asked.
+   */
+  tellAndAsk(input: TellAndAskInput): Promise<{ told: TrialRecord; next: AskResult }>;
   heartbeat(input: { trialId: number; workerId?: string }): Promise<{ leaseExpiresAt: Date | null }>;
   enqueueTrial(input: {
     studyName: string;

@@ -170,6 +170,12 @@ const INVALID: { readonly [R in HpoRpcName]: (rng: Rng) => Uint8Array } = {
     wire.TellRequest.encode(
       wire.TellRequest.fromPartial({ trialId: badTrialId(rng), state: rng.int(10), values: Array.from({ length: rng.int(4) }, () => anyNumber(rng)), failReason: junkString(rng).slice(0, 5000) }),
     ).finish(),
+  // Both halves invalid (or missing): even a tell answered as a retry changes nothing, and then the ask is refused.
+  tellAndAsk: (rng) => {
+    const tell = wire.TellRequest.decode(INVALID.tell(rng));
+    const ask = wire.AskRequest.decode(INVALID.ask(rng));
+    return wire.TellAndAskRequest.encode(pick(rng, [{ tell, ask }, { tell, ask }, { ask }, { tell }])).finish();
+  },
   heartbeat: (rng) => wire.HeartbeatRequest.encode({ trialId: badTrialId(rng), workerId: junkString(rng).slice(0, 300) }).finish(),
   enqueueTrial: (rng) =>
     wire.EnqueueTrialRequest.encode(

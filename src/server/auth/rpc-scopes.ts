@@ -23,6 +23,7 @@ export const RPC_SCOPES: Readonly<Record<HpoRpcName, Scope>> = {
   suggest: 'worker',
   report: 'worker',
   tell: 'worker',
+  tellAndAsk: 'worker',
   heartbeat: 'worker',
   enqueueTrial: 'worker',
   // NOTE: user attributes annotate; they change neither which studies exist nor how trials are sampled, and

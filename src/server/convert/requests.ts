@@ -14,8 +14,10 @@ import type {
   SetStudyUserAttrRequest,
   SetTrialUserAttrRequest,
   SuggestRequest,
+  TellAndAskRequest,
   TellRequest,
 } from '../../generated/hpo/v1/hpo_service.js';
+import { underField } from '../../core/field-prefix.js';
 import type { HpoService } from '../../service/hpo-service.js';
 import { paramSpecsFromWire, searchSpaceFromWire } from './distribution.js';
 import { attributesFromWire, jsonFromWire } from './json-value.js';
@@ -102,6 +104,14 @@ export function tellInputFromWire(req: TellRequest): InputOf<'tell'> {
       requestId: optionalId(req.requestId, 'request_id'),
     },
   );
+}
+
+/** Both halves are required; their fields are named under `tell.` and `ask.`. */
+export function tellAndAskInputFromWire(req: TellAndAskRequest): InputOf<'tellAndAsk'> {
+  if (req.tell === undefined) throw new InvalidArgumentError('tell', 'is required');
+  if (req.ask === undefined) throw new InvalidArgumentError('ask', 'is required');
+  const { tell, ask } = req;
+  return { tell: underField('tell', () => tellInputFromWire(tell)), ask: underField('ask', () => askInputFromWire(ask)) };
 }
 
 export function heartbeatInputFromWire(req: HeartbeatRequest): InputOf<'heartbeat'> {

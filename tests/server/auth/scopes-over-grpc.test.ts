@@ -62,6 +62,10 @@ describeStores('scopes over gRPC', (stores) => {
     }),
     report: async () => ({ trialId: await runningTrialId(), step: 3, value: 0.5 }),
     tell: async () => ({ trialId: await runningTrialId(), state: TrialState.TRIAL_STATE_COMPLETE, values: [0.25] }),
+    tellAndAsk: async () => ({
+      tell: { trialId: await runningTrialId(), state: TrialState.TRIAL_STATE_COMPLETE, values: [0.25] },
+      ask: { studyName: BASE, searchSpace: [X] },
+    }),
     heartbeat: async () => ({ trialId: await runningTrialId() }),
     enqueueTrial: async () => ({ studyName: BASE, params: [{ name: 'x', value: { kind: { $case: 'numberValue', value: 0.5 } } }] }),
     getTrial: async () => ({ trialId: await runningTrialId() }),

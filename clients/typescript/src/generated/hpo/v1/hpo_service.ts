@@ -214,6 +214,29 @@ export interface TellResponse {
   trial?: Trial | undefined;
 }
 
+/** TellAndAsk's request: a Tell and an Ask, applied in that order. */
+export interface TellAndAskRequest {
+  /** The finished trial, exactly as Tell takes it. Its request_id makes a retried TellAndAsk replay the tell. */
+  tell?:
+    | TellRequest
+    | undefined;
+  /**
+   * The next trial wanted, exactly as Ask takes it. Its request_id makes a retried TellAndAsk return the same
+   * trial instead of starting another.
+   */
+  ask?: AskRequest | undefined;
+}
+
+/** TellAndAsk's response. */
+export interface TellAndAskResponse {
+  /** The told trial, as Tell answers it. */
+  tell?:
+    | TellResponse
+    | undefined;
+  /** The next trial, or the news that the study is done, as Ask answers it. */
+  ask?: AskResponse | undefined;
+}
+
 /** Heartbeat's request. */
 export interface HeartbeatRequest {
   /** The running trial. */
@@ -2215,6 +2238,180 @@ export const TellResponse: MessageFns<TellResponse> = {
   },
 };
 
+function createBaseTellAndAskRequest(): TellAndAskRequest {
+  return { tell: undefined, ask: undefined };
+}
+
+export const TellAndAskRequest: MessageFns<TellAndAskRequest> = {
+  encode(message: TellAndAskRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tell !== undefined) {
+      TellRequest.encode(message.tell, writer.uint32(10).fork()).join();
+    }
+    if (message.ask !== undefined) {
+      AskRequest.encode(message.ask, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TellAndAskRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTellAndAskRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tell = TellRequest.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.ask = AskRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TellAndAskRequest {
+    return {
+      tell: isSet(object.tell) ? TellRequest.fromJSON(object.tell) : undefined,
+      ask: isSet(object.ask) ? AskRequest.fromJSON(object.ask) : undefined,
+    };
+  },
+
+  toJSON(message: TellAndAskRequest): unknown {
+    const obj: any = {};
+    if (message.tell !== undefined) {
+      obj.tell = TellRequest.toJSON(message.tell);
+    }
+    if (message.ask !== undefined) {
+      obj.ask = AskRequest.toJSON(message.ask);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TellAndAskRequest>, I>>(base?: I): TellAndAskRequest {
+    return TellAndAskRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TellAndAskRequest>, I>>(object: I): TellAndAskRequest {
+    const message = createBaseTellAndAskRequest();
+    message.tell = (object.tell !== undefined && object.tell !== null)
+      ? TellRequest.fromPartial(object.tell)
+      : undefined;
+    message.ask = (object.ask !== undefined && object.ask !== null) ? AskRequest.fromPartial(object.ask) : undefined;
+    return message;
+  },
+};
+
+function createBaseTellAndAskResponse(): TellAndAskResponse {
+  return { tell: undefined, ask: undefined };
+}
+
+export const TellAndAskResponse: MessageFns<TellAndAskResponse> = {
+  encode(message: TellAndAskResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tell !== undefined) {
+      TellResponse.encode(message.tell, writer.uint32(10).fork()).join();
+    }
+    if (message.ask !== undefined) {
+      AskResponse.encode(message.ask, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TellAndAskResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTellAndAskResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tell = TellResponse.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.ask = AskResponse.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TellAndAskResponse {
+    return {
+      tell: isSet(object.tell) ? TellResponse.fromJSON(object.tell) : undefined,
+      ask: isSet(object.ask) ? AskResponse.fromJSON(object.ask) : undefined,
+    };
+  },
+
+  toJSON(message: TellAndAskResponse): unknown {
+    const obj: any = {};
+    if (message.tell !== undefined) {
+      obj.tell = TellResponse.toJSON(message.tell);
+    }
+    if (message.ask !== undefined) {
+      obj.ask = AskResponse.toJSON(message.ask);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TellAndAskResponse>, I>>(base?: I): TellAndAskResponse {
+    return TellAndAskResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TellAndAskResponse>, I>>(object: I): TellAndAskResponse {
+    const message = createBaseTellAndAskResponse();
+    message.tell = (object.tell !== undefined && object.tell !== null)
+      ? TellResponse.fromPartial(object.tell)
+      : undefined;
+    message.ask = (object.ask !== undefined && object.ask !== null) ? AskResponse.fromPartial(object.ask) : undefined;
+    return message;
+  },
+};
+
 function createBaseHeartbeatRequest(): HeartbeatRequest {
   return { trialId: 0, workerId: "" };
 }
@@ -3397,6 +3594,21 @@ export const HpoServiceService = {
     responseSerialize: (value: TellResponse): Buffer => Buffer.from(TellResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): TellResponse => TellResponse.decode(value),
   },
+  /**
+   * Tells a finished trial and asks for the next one in one round trip, for a worker in a loop. The tell is
+   * applied and committed first, then the ask runs, so the ask's sampler sees the told result. If the tell is
+   * refused, the ask is not attempted and the call fails with the tell's status; if the ask fails after the tell
+   * was committed, the tell stays stored and a retry with the same request ids replays it.
+   */
+  tellAndAsk: {
+    path: "/hpo.v1.HpoService/TellAndAsk" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: TellAndAskRequest): Buffer => Buffer.from(TellAndAskRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): TellAndAskRequest => TellAndAskRequest.decode(value),
+    responseSerialize: (value: TellAndAskResponse): Buffer => Buffer.from(TellAndAskResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): TellAndAskResponse => TellAndAskResponse.decode(value),
+  },
   /** Extends a running trial's lease. */
   heartbeat: {
     path: "/hpo.v1.HpoService/Heartbeat" as const,
@@ -3482,6 +3694,13 @@ export interface HpoServiceServer extends UntypedServiceImplementation {
   report: handleUnaryCall<ReportRequest, ReportResponse>;
   /** Finishes a trial: complete with values, pruned, or failed. */
   tell: handleUnaryCall<TellRequest, TellResponse>;
+  /**
+   * Tells a finished trial and asks for the next one in one round trip, for a worker in a loop. The tell is
+   * applied and committed first, then the ask runs, so the ask's sampler sees the told result. If the tell is
+   * refused, the ask is not attempted and the call fails with the tell's status; if the ask fails after the tell
+   * was committed, the tell stays stored and a retry with the same request ids replays it.
+   */
+  tellAndAsk: handleUnaryCall<TellAndAskRequest, TellAndAskResponse>;
   /** Extends a running trial's lease. */
   heartbeat: handleUnaryCall<HeartbeatRequest, HeartbeatResponse>;
   /** Enqueues a trial with fixed parameters; ask hands it out before sampling anything. */
@@ -3634,6 +3853,27 @@ export interface HpoServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: TellResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Tells a finished trial and asks for the next one in one round trip, for a worker in a loop. The tell is
+   * applied and committed first, then the ask runs, so the ask's sampler sees the told result. If the tell is
+   * refused, the ask is not attempted and the call fails with the tell's status; if the ask fails after the tell
+   * was committed, the tell stays stored and a retry with the same request ids replays it.
+   */
+  tellAndAsk(
+    request: TellAndAskRequest,
+    callback: (error: ServiceError | null, response: TellAndAskResponse) => void,
+  ): ClientUnaryCall;
+  tellAndAsk(
+    request: TellAndAskRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: TellAndAskResponse) => void,
+  ): ClientUnaryCall;
+  tellAndAsk(
+    request: TellAndAskRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: TellAndAskResponse) => void,
   ): ClientUnaryCall;
   /** Extends a running trial's lease. */
   heartbeat(
