@@ -14,7 +14,7 @@
  * @packageDocumentation
  */
 export { connect, HpoClient, type ConnectOptions, type TlsOptions } from './client.js';
-export { Study, type TellOptions, type TrialsQuery } from './study.js';
+export { Study, type TellOptions, type TellResult, type TrialsQuery } from './study.js';
 export { Trial, type NumberSuggestOptions } from './trial.js';
 export type {
   CatchOption,

@@ -82,11 +82,17 @@ export interface OptimizeOptions {
   readonly concurrency?: number;
   /** Which objective errors are caught; see {@link CatchOption}. */
   readonly catch?: CatchOption;
-  /** Called after each finished trial. */
+  /**
+   * Called after each finished trial, before its lane asks for another, so `study.stop()` here starts no new trial.
+   * Without callbacks a lane tells a trial and asks for the next in one call (`study.tellAndAsk`); with them, in two.
+   */
   readonly callbacks?: readonly OptimizeCallback[];
   /** Stops optimize: running trials are told FAIL at once (or finish first), none is left RUNNING; resolves normally. */
   readonly signal?: AbortSignal;
-  /** Called after each finished trial with counts and the best so far. */
+  /**
+   * Called after each finished trial with counts and the best so far; observes only (without callbacks the lane's
+   * next trial may already have been started with the tell, and is counted in `started`).
+   */
   readonly onProgress?: (progress: OptimizeProgress) => void;
   /** A search space declared up front: sampled jointly at ask time (define-and-run); suggest still works. */
   readonly searchSpace?: SearchSpace;
@@ -176,19 +182,46 @@ export async function runOptimize(
     await callbackChain;
   };
 
-  const tell = async (trial: Trial, request: Parameters<Trial['finish']>[0]): Promise<void> => {
+  // NOTE: a lane tells its trial and asks for its next one in one TellAndAsk call (issue 7: one round trip per
+  // trial). Callbacks may call study.stop() and must run before the next trial is asked for, so with callbacks
+  // the lane tells, runs them, then asks (two calls). onProgress only observes.
+  const chainAsks = (options.callbacks ?? []).length === 0;
+
+  type TellRequest = Parameters<Trial['finish']>[0];
+  /** Tells `trial`; with `askNext`, and when this lane will run another trial, also starts it and returns it. */
+  const tell = async (trial: Trial, request: TellRequest, askNext = chainAsks): Promise<Trial | undefined> => {
+    // Decided (and the slot counted, as the lane counts an ask) before the call, so nTrials stays exact.
+    const chained = askNext && shouldStartAnother();
+    if (chained) counts.started++;
     try {
-      const told = await trial.finish(request);
+      if (!chained) {
+        const told = await trial.finish(request);
+        running.delete(trial);
+        await record(told);
+        return undefined;
+      }
+      const { told, next, doneReason: reason } = await study.finishAndAsk(trial, request, options.searchSpace);
       running.delete(trial);
+      if (next === null) {
+        counts.started--;
+        stop('studyDone');
+        doneReason ||= reason;
+      }
       await record(told);
+      return next ?? undefined;
     } catch (error) {
+      if (chained) counts.started--;
       // The server gave the trial up (its heartbeats were lost) or the study was deleted: nothing left to tell.
+      // (An ask refuses nothing with these, so a TellAndAsk failing so was refused by its tell; the lane asks
+      // on its own next, as after a lost tell.)
       if (error instanceof FailedPrecondition || error instanceof NotFound) counts.lost++;
       else fatal ??= { error };
+      return undefined;
     }
   };
 
-  const runTrial = async (trial: Trial): Promise<void> => {
+  /** Runs one trial to its tell; returns the lane's next trial when the tell started it. */
+  const runTrial = async (trial: Trial): Promise<Trial | undefined> => {
     running.add(trial);
     try {
       const aborted = abortPromise.then(() => ({ kind: 'aborted' as const }));
@@ -197,27 +230,28 @@ export async function runOptimize(
         options.signal?.aborted ? aborted : runObjective(objective, trial),
         aborted,
       ]);
-      if (trial.isFinished) return; // the objective told it itself
+      if (trial.isFinished) return undefined; // the objective told it itself
       switch (outcome.kind) {
         case 'aborted':
           trial.interrupt(options.signal?.reason);
-          await tell(trial, { state: WireTrialState.TRIAL_STATE_FAIL, values: [], failReason: `aborted: ${describe(options.signal?.reason)}` });
-          return;
+          return await tell(
+            trial,
+            { state: WireTrialState.TRIAL_STATE_FAIL, values: [], failReason: `aborted: ${describe(options.signal?.reason)}` },
+            false,
+          );
         case 'returned': {
           const checked = checkValues(outcome.value, study.directions.length);
-          if (typeof checked === 'string')
-            await tell(trial, { state: WireTrialState.TRIAL_STATE_FAIL, values: [], failReason: checked });
-          else await tell(trial, { state: WireTrialState.TRIAL_STATE_COMPLETE, values: checked, failReason: '' });
-          return;
+          if (typeof checked === 'string') return await tell(trial, { state: WireTrialState.TRIAL_STATE_FAIL, values: [], failReason: checked });
+          return await tell(trial, { state: WireTrialState.TRIAL_STATE_COMPLETE, values: checked, failReason: '' });
         }
         case 'threw': {
-          if (outcome.error instanceof TrialPruned) {
-            await tell(trial, { state: WireTrialState.TRIAL_STATE_PRUNED, values: [], failReason: '' });
-            return;
-          }
-          await tell(trial, { state: WireTrialState.TRIAL_STATE_FAIL, values: [], failReason: describe(outcome.error) });
-          if (!isCaught(options.catch, outcome.error)) fatal ??= { error: outcome.error };
-          return;
+          if (outcome.error instanceof TrialPruned)
+            return await tell(trial, { state: WireTrialState.TRIAL_STATE_PRUNED, values: [], failReason: '' });
+          const caught = isCaught(options.catch, outcome.error);
+          // An error that ends optimize starts no next trial.
+          const next = await tell(trial, { state: WireTrialState.TRIAL_STATE_FAIL, values: [], failReason: describe(outcome.error) }, caught && chainAsks);
+          if (!caught) fatal ??= { error: outcome.error };
+          return next;
         }
       }
     } finally {
@@ -227,22 +261,27 @@ export async function runOptimize(
   };
 
   const lane = async (): Promise<void> => {
-    while (shouldStartAnother()) {
-      counts.started++;
+    let next: Trial | undefined;
+    for (;;) {
       let trial: Trial;
-      try {
-        // Not cancelled by the signal: a cancelled ask could leave a trial RUNNING on the server that this
-        // process never heard of. Once it returns, an aborted run tells it FAIL at once.
-        trial = await study.ask(options.searchSpace);
-      } catch (error) {
-        counts.started--;
-        if (error instanceof StudyDone) {
-          stop('studyDone');
-          doneReason ||= error.reason;
-        } else fatal ??= { error };
-        return;
+      if (next) trial = next;
+      else {
+        if (!shouldStartAnother()) return;
+        counts.started++;
+        try {
+          // Not cancelled by the signal: a cancelled ask could leave a trial RUNNING on the server that this
+          // process never heard of. Once it returns, an aborted run tells it FAIL at once.
+          trial = await study.ask(options.searchSpace);
+        } catch (error) {
+          counts.started--;
+          if (error instanceof StudyDone) {
+            stop('studyDone');
+            doneReason ||= error.reason;
+          } else fatal ??= { error };
+          return;
+        }
       }
-      await runTrial(trial);
+      next = await runTrial(trial);
     }
   };
 

@@ -8,6 +8,7 @@ import {
   usageError,
 } from './conversions.js';
 import { InvalidArgument, StudyDone } from './errors.js';
+import type { AskRequest, TellRequest } from './generated/hpo/v1/hpo_service.js';
 import { TrialState as WireTrialState } from './generated/hpo/v1/trial.js';
 import { newRequestId } from './identity.js';
 import { type Objective, type OptimizeOptions, type OptimizeResult, runOptimize } from './optimize.js';
@@ -32,6 +33,36 @@ export interface TellOptions {
   readonly constraints?: readonly number[];
   /** For FAIL: why (kept as the trial's user attribute `fail_reason`). */
   readonly failReason?: string;
+}
+
+/**
+ * What `study.tell` and `study.tellAndAsk` accept: values (COMPLETE), a state, or {@link TellOptions}.
+ *
+ * @example
+ * ```ts
+ * const result: TellResult = [0.9, 120]; // two objectives
+ * ```
+ */
+export type TellResult = number | readonly number[] | 'PRUNED' | 'FAIL' | TellOptions;
+
+/** The wire tell of a result (without the trial), and its constraints. */
+function tellRequestOf(result: TellResult): {
+  request: Omit<TellRequest, 'trialId' | 'workerId' | 'requestId' | 'constraints'>;
+  constraints: readonly number[] | undefined;
+} {
+  const options: TellOptions =
+    typeof result === 'number' || Array.isArray(result)
+      ? { values: result as number | readonly number[] }
+      : typeof result === 'string'
+        ? { state: result }
+        : (result as TellOptions);
+  const values = options.values === undefined ? [] : typeof options.values === 'number' ? [options.values] : [...options.values];
+  const state = options.state ?? (options.values !== undefined ? 'COMPLETE' : undefined);
+  if (state === undefined) throw usageError('result', 'give values, or a state of PRUNED or FAIL');
+  return {
+    request: { state: trialStateToWire(state, 'state') as WireTrialState, values, failReason: options.failReason ?? '' },
+    constraints: options.constraints,
+  };
 }
 
 /**
@@ -124,12 +155,7 @@ export class Study {
    * ```
    */
   async ask(searchSpace?: SearchSpace): Promise<Trial> {
-    const response = await this.binding.transport.call('ask', {
-      studyName: this.name,
-      searchSpace: searchSpaceToWire(searchSpace),
-      workerId: this.binding.workerId,
-      requestId: newRequestId(),
-    });
+    const response = await this.binding.transport.call('ask', this.askRequest(searchSpace));
     if (response.studyDone || !response.trial) throw new StudyDone(this.name, response.doneReason);
     return new Trial(this.binding, response.trial);
   }
@@ -146,23 +172,10 @@ export class Study {
    * await study.tell(trial, { state: 'FAIL', failReason: 'diverged' });
    * ```
    */
-  async tell(trial: Trial | number, result: number | readonly number[] | 'PRUNED' | 'FAIL' | TellOptions): Promise<FrozenTrial> {
-    const options: TellOptions =
-      typeof result === 'number' || Array.isArray(result)
-        ? { values: result as number | readonly number[] }
-        : typeof result === 'string'
-          ? { state: result }
-          : (result as TellOptions);
-    const values = options.values === undefined ? [] : typeof options.values === 'number' ? [options.values] : [...options.values];
-    const state = options.state ?? (options.values !== undefined ? 'COMPLETE' : undefined);
-    if (state === undefined) throw usageError('result', 'give values, or a state of PRUNED or FAIL');
-    const request = {
-      state: trialStateToWire(state, 'state') as WireTrialState,
-      values,
-      failReason: options.failReason ?? '',
-    };
+  async tell(trial: Trial | number, result: TellResult): Promise<FrozenTrial> {
+    const { request, constraints } = tellRequestOf(result);
     if (trial instanceof Trial) {
-      if (options.constraints) trial.setConstraints(options.constraints);
+      if (constraints) trial.setConstraints(constraints);
       return trial.finish(request);
     }
     const stored = await this.trial(trial);
@@ -171,9 +184,58 @@ export class Study {
       trialId: stored.id,
       workerId: stored.workerId,
       requestId: newRequestId(),
-      constraints: options.constraints ? [...options.constraints] : [],
+      constraints: constraints ? [...constraints] : [],
     });
     return trialFromWire(response.trial!);
+  }
+
+  /**
+   * Tells a finished trial and asks for the next one in ONE round trip (for a worker in a loop; `tell` then `ask`
+   * costs two). The tell is stored first, so the sampler choosing the next trial sees its result. `next` is null
+   * when the study hands out no more trials. Each half has its own request id, so a retried call neither tells
+   * twice nor starts a second trial. If the tell is refused, nothing is asked and the call throws as `tell` would
+   * (the trial stays running and may be told again).
+   *
+   * @example
+   * ```ts
+   * const space = { x: { kind: 'float', low: -10, high: 10 } } as const;
+   * let trial: Trial | null = await study.ask(space);
+   * while (trial) {
+   *   const { next } = await study.tellAndAsk(trial, (Number(trial.params.x) - 2) ** 2, space);
+   *   trial = next;
+   * }
+   * ```
+   */
+  async tellAndAsk(trial: Trial, result: TellResult, searchSpace?: SearchSpace): Promise<{ told: FrozenTrial; next: Trial | null }> {
+    const { request, constraints } = tellRequestOf(result);
+    if (constraints) trial.setConstraints(constraints);
+    const { told, next } = await this.finishAndAsk(trial, request, searchSpace);
+    return { told, next };
+  }
+
+  /** @internal `tellAndAsk` on a wire tell (what `optimize` builds), with the server's reason when the study is done. */
+  async finishAndAsk(
+    trial: Trial,
+    request: Omit<TellRequest, 'trialId' | 'workerId' | 'requestId' | 'constraints'>,
+    searchSpace: SearchSpace | undefined,
+  ): Promise<{ told: FrozenTrial; next: Trial | null; doneReason: string }> {
+    const ask = this.askRequest(searchSpace);
+    const { told, rest } = await trial.finishVia(request, async (tell) => {
+      const response = await this.binding.transport.call('tellAndAsk', { tell, ask });
+      return { told: response.tell!.trial!, rest: response.ask! };
+    });
+    if (rest.studyDone || !rest.trial) return { told, next: null, doneReason: rest.doneReason };
+    return { told, next: new Trial(this.binding, rest.trial), doneReason: '' };
+  }
+
+  /** Ask's request, with its request id made once so that every retry of it returns the same trial. */
+  private askRequest(searchSpace: SearchSpace | undefined): AskRequest {
+    return {
+      studyName: this.name,
+      searchSpace: searchSpaceToWire(searchSpace),
+      workerId: this.binding.workerId,
+      requestId: newRequestId(),
+    };
   }
 
   /**

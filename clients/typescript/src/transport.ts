@@ -15,6 +15,7 @@ export interface HpoMethods {
   suggest: [wire.SuggestRequest, wire.SuggestResponse];
   report: [wire.ReportRequest, wire.ReportResponse];
   tell: [wire.TellRequest, wire.TellResponse];
+  tellAndAsk: [wire.TellAndAskRequest, wire.TellAndAskResponse];
   heartbeat: [wire.HeartbeatRequest, wire.HeartbeatResponse];
   enqueueTrial: [wire.EnqueueTrialRequest, wire.EnqueueTrialResponse];
   getTrial: [wire.GetTrialRequest, wire.GetTrialResponse];

@@ -272,26 +272,40 @@ export class Trial {
 
   /** @internal The one tell of this trial; `study.tell` and `optimize` go through here. */
   finish(request: Omit<TellRequest, 'trialId' | 'workerId' | 'requestId' | 'constraints'>): Promise<FrozenTrial> {
+    return this.finishVia(request, async (tell) => ({ told: (await this.binding.transport.call('tell', tell)).trial!, rest: undefined })).then(
+      (r) => r.told,
+    );
+  }
+
+  /**
+   * @internal The tell of this trial sent by `send`: Tell, or TellAndAsk carrying the next ask, which also answers
+   * `rest`. Heartbeats stop while the call is in flight; a call that stored nothing leaves the trial running.
+   */
+  finishVia<T>(
+    request: Omit<TellRequest, 'trialId' | 'workerId' | 'requestId' | 'constraints'>,
+    send: (tell: TellRequest) => Promise<{ told: WireTrial; rest: T }>,
+  ): Promise<{ told: FrozenTrial; rest: T }> {
     if (this.told)
       return Promise.reject(
         new FailedPrecondition('FAILED_PRECONDITION', `trial ${this.number} of study ${this.studyName} was already told`),
       );
     this.heartbeat.stop();
-    const call = this.binding.transport.call('tell', {
+    const call = send({
       ...request,
       trialId: this.id,
       workerId: this.binding.workerId,
       requestId: newRequestId(),
       constraints: this.constraintValues ?? [],
     });
-    this.told = call.then(
+    const result = call.then(
       (r) => {
         if (!this.controller.signal.aborted) this.controller.abort(new Error(`trial ${this.number} finished`));
-        return trialFromWire(r.trial!);
+        return { told: trialFromWire(r.told), rest: r.rest };
       },
       (error: unknown) => {
         // Nothing was stored (the server refused, or was never reached): the trial is still running and may be
-        // told again, e.g. with a corrected value, unless the server says it is finished or gone.
+        // told again, e.g. with a corrected value, unless the server says it is finished or gone. (A TellAndAsk
+        // whose ask failed after its tell was stored lands here too: telling the same outcome again is a retry.)
         if (!(error instanceof FailedPrecondition || error instanceof NotFound)) {
           this.told = undefined;
           this.heartbeat = this.startHeartbeat();
@@ -299,7 +313,11 @@ export class Trial {
         throw error;
       },
     );
-    return this.told;
+    const told = result.then((r) => r.told);
+    // Only a marker of "told"; the caller awaits `result` and sees its rejection.
+    told.catch(() => {});
+    this.told = told;
+    return result;
   }
 
   /** @internal Fires `signal` now (optimize was aborted), so an objective that listens can stop before the tell lands. */
