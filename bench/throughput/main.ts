@@ -1,4 +1,5 @@
-// Throughput of many workers (issue 7): W concurrent workers doing ask → tell with a trivial objective against a
+// Throughput of many workers (issue 7): W concurrent workers doing ask → tell (two calls per trial) or, with
+// --loop tell-and-ask, one TellAndAsk call per trial, with a trivial objective against a
 // real `hpo serve` process, on Postgres and on the embedded store, random and TPE samplers, with some finished
 // trials already in the study. Prints a table and writes it to bench/RESULTS.md (section `throughput`, or
 // --section). Numbers, never pass/fail.
@@ -12,7 +13,7 @@ import { writeResultsSection } from '../support/results-file.js';
 import { OPTUNA_THROUGHPUT_ANCHORS } from './anchors.js';
 import { cpuProbe } from './cpu-usage.js';
 import { prepareStore, type StoreLocation, type StudyToPrepare } from './prepare-store.js';
-import { type CellResult, runCell } from './run-cell.js';
+import { type CellResult, runCell, WORKER_LOOPS, type WorkerLoop } from './run-cell.js';
 import { startServer } from './server-process.js';
 
 const { values: args } = parseArgs({
@@ -21,6 +22,7 @@ const { values: args } = parseArgs({
     samplers: { type: 'string', default: 'random,tpe' },
     finished: { type: 'string', default: '0,1000,10000' },
     stores: { type: 'string', default: 'postgres,embedded' },
+    loop: { type: 'string', default: 'ask-tell,tell-and-ask' },
     trials: { type: 'string', default: '1000' },
     warmup: { type: 'string', default: '64' },
     'database-url': { type: 'string', default: process.env.HPO_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
@@ -33,11 +35,14 @@ const { values: args } = parseArgs({
 });
 
 if (args.help) {
-  console.log(`bench/throughput/main.ts: W workers ask -> tell against a real hpo serve process.
+  console.log(`bench/throughput/main.ts: W workers ask -> tell (or tell-and-ask) against a real hpo serve process.
   --workers 1,4,16,64          worker counts (one study per cell)
   --samplers random,tpe        samplers
   --finished 0,1000,10000      COMPLETE trials in each study before the timed trials
   --stores postgres,embedded   stores
+  --loop ask-tell,tell-and-ask worker loops: ask then tell (two calls per trial), or one study.tellAndAsk per trial
+                               after a first ask (its round trip is reported in the ask columns, tell columns are —);
+                               each loop runs on its own study, the loops of one cell back to back
   --trials 1000                timed trials per cell (after --warmup untimed ones, at least one per worker)
   --warmup 64
   --database-url URL           Postgres server (a scratch database is created and dropped); HPO_BENCH_DATABASE_URL
@@ -51,6 +56,8 @@ const workerCounts = list(args.workers!).map(Number);
 const samplerNames = list(args.samplers!);
 const finishedCounts = list(args.finished!).map(Number);
 const storeKinds = list(args.stores!);
+const loops = list(args.loop!) as WorkerLoop[];
+for (const loop of loops) if (!WORKER_LOOPS.includes(loop)) throw new Error(`--loop: unknown loop ${loop}; use ${WORKER_LOOPS.join(', ')}`);
 const trialsPerCell = Number(args.trials);
 const warmup = Number(args.warmup);
 
@@ -76,11 +83,12 @@ async function adminQuery(url: string, text: string): Promise<void> {
 }
 
 async function runStore(kind: string): Promise<Row[]> {
-  const studies: Array<StudyToPrepare & { sampler: SamplerSpec; samplerName: string; workers: number }> = [];
+  const studies: Array<StudyToPrepare & { sampler: SamplerSpec; samplerName: string; workers: number; loop: WorkerLoop }> = [];
   for (const samplerName of samplerNames)
     for (const finished of finishedCounts)
       for (const workers of workerCounts)
-        studies.push({ name: `${samplerName}-${finished}-w${workers}`, sampler: SAMPLERS[samplerName], samplerName, finished, workers });
+        for (const loop of loops)
+          studies.push({ name: `${samplerName}-${finished}-w${workers}-${loop}`, sampler: SAMPLERS[samplerName], samplerName, finished, workers, loop });
 
   let location: StoreLocation;
   let serverArgs: string[];
@@ -103,6 +111,7 @@ async function runStore(kind: string): Promise<Row[]> {
     // report their counters late.)
     commitCounter = async () => {
       const { rows } = await statsClient.query(
+        // (A TellAndAsk writes its tell's and its ask's ids in their own transactions, so the count means the same.)
         "select count(distinct xmin::text)::bigint as n from request_ids where method in ('Ask', 'Tell')",
       );
       return Number(rows[0].n);
@@ -126,7 +135,7 @@ async function runStore(kind: string): Promise<Row[]> {
     try {
       for (const s of studies) {
         const cpu = cpuProbe(server.child.pid!, stats, dbName);
-        const result = await runCell(server.address, s.name, s.workers, trialsPerCell, Math.max(warmup, s.workers), commitCounter, cpu);
+        const result = await runCell(server.address, s.name, s.loop, s.workers, trialsPerCell, Math.max(warmup, s.workers), commitCounter, cpu);
         const row = { store: kind, sampler: s.samplerName, finished: s.finished, ...result };
         rows.push(row);
         process.stderr.write(`${formatRow(row)}\n`);
@@ -149,15 +158,16 @@ const ms = (x: number) => (x < 10 ? x.toFixed(1) : x.toFixed(0));
 function formatRow(r: Row): string {
   const commits = r.commitsPerTrial === undefined ? '–' : r.commitsPerTrial.toFixed(2);
   const cpu = (x: number | undefined) => (x === undefined ? '–' : x.toFixed(2));
-  return `| ${r.store} | ${r.sampler} | ${r.finished} | ${r.workers} | ${r.trialsPerSecond.toFixed(0)} | ${ms(r.askP50)} | ${ms(r.askP99)} | ${ms(r.tellP50)} | ${ms(r.tellP99)} | ${commits} | ${cpu(r.serverCpuPerTrial)} | ${cpu(r.clientCpuPerTrial)} | ${cpu(r.postgresCpuPerTrial)} |`;
+  const tell = (x: number | undefined) => (x === undefined ? '—' : ms(x));
+  return `| ${r.store} | ${r.sampler} | ${r.finished} | ${r.workers} | ${r.loop} | ${r.trialsPerSecond.toFixed(0)} | ${ms(r.askP50)} | ${ms(r.askP99)} | ${tell(r.tellP50)} | ${tell(r.tellP99)} | ${commits} | ${cpu(r.serverCpuPerTrial)} | ${cpu(r.clientCpuPerTrial)} | ${cpu(r.postgresCpuPerTrial)} |`;
 }
 
 const rows: Row[] = [];
 for (const kind of storeKinds) rows.push(...(await runStore(kind)));
 
 const header = [
-  '| store | sampler | finished before | workers | trials/s | ask p50 ms | ask p99 ms | tell p50 ms | tell p99 ms | transactions/trial | server CPU ms/trial | client CPU ms/trial | Postgres CPU ms/trial |',
-  '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  '| store | sampler | finished before | workers | loop | trials/s | ask p50 ms | ask p99 ms | tell p50 ms | tell p99 ms | transactions/trial | server CPU ms/trial | client CPU ms/trial | Postgres CPU ms/trial |',
+  '|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
 ];
 const table = [...header, ...rows.map(formatRow)].join('\n');
 const markdown = [
@@ -166,6 +176,8 @@ const markdown = [
   `${new Date().toISOString().slice(0, 10)}; \`${process.argv.slice(2).join(' ') || '(defaults)'}\`; ${trialsPerCell} timed trials per row after a warm-up;`,
   'a real `hpo serve` process, workers are SDK connections in one client process (client-side round-trip latencies);',
   'Postgres 15 on localhost with default durability (synchronous_commit on); a shared 2-core machine, so compare rows of one run.',
+  'Loop `ask-tell`: ask then tell, two calls per trial. Loop `tell-and-ask`: each worker asks once, then one `study.tellAndAsk`',
+  'per trial (tells its trial and starts the next); its round trip is in the ask columns and the tell columns are —.',
   `Load average at the end ${loadavg().map((x) => x.toFixed(1)).join(' / ')} (1 / 5 / 15 min) on ${availableCores()} cores.`,
   'CPU ms/trial (load-independent, unlike trials/s): user + system time per timed trial of the server process, of the',
   "client process (all workers), and of the benchmark database's Postgres backends (walwriter and checkpointer not counted).",
