@@ -36,7 +36,7 @@ const { values: args } = parseArgs({
 
 if (args.help) {
   console.log(`bench/throughput/main.ts: W workers ask -> tell (or tell-and-ask) against a real hpo serve process.
-  --workers 1,4,16,64          worker counts (one study per cell)
+  --workers 1,4,16,64          worker counts (one study per cell and loop)
   --samplers random,tpe        samplers
   --finished 0,1000,10000      COMPLETE trials in each study before the timed trials
   --stores postgres,embedded   stores
