@@ -133,6 +133,12 @@ export class Pipeline {
     this.stopped = true;
   }
 
+  /** Stops and forgets every proposal: the batch they built on is being decided again (a retried transaction). */
+  discard(): void {
+    this.stopped = true;
+    this.proposals.clear();
+  }
+
   /**
    * The asks to propose for, in order: the study's queue while the batch in flight commits, then the next
    * batch's own list (the same asks, in the same order, taken from the queue's head) until that batch decides.
@@ -206,12 +212,16 @@ async function askBatch(
   onDecided: (next: Pipeline | null) => void,
 ): Promise<Outcome[]> {
   let reported = false;
+  let made: Pipeline | null = null;
   const decided = (next: Pipeline | null) => {
     if (!reported) onDecided(next);
     reported = true;
+    made = next;
   };
   try {
     return await inTransaction(ctx, async (trx) => {
+      // A retried attempt may decide differently from the one the pipeline was built on.
+      made?.discard();
       const keys = [...new Set(inputs.map((i) => i.requestId).filter((k): k is string => k !== undefined))];
       const locked = await lockStudyByNameWithXmin(trx, studyName);
       if (!locked) return inputs.map(() => ({ error: new NotFoundError('study', studyName) }));

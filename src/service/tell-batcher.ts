@@ -23,33 +23,43 @@ type PendingTell = Pending<ValidTell, TrialRecord>;
 type Outcome = BatchOutcome<TrialRecord>;
 
 /**
- * Groups concurrent tells (of any trials, any studies) arriving at this process into one transaction: the rows
+ * Groups concurrent tells (of any trials, any studies) arriving at this process into few transactions: the rows
  * are locked together (in id order, so two batches cannot deadlock), each tell is judged exactly as a single
  * tell would be, and the accepted ones are written with one statement and one commit. A refused tell (finished
  * trial, lease lost, wrong values) is refused alone and writes nothing; the rest of its batch goes on.
- * While one batch commits, the next gathers: under load a commit carries many tells, when idle it carries one.
+ * While a batch commits, the next gathers: under load a commit carries many tells, when idle it carries one.
  */
 export class TellBatcher {
   private queue: PendingTell[] = [];
-  private running = false;
+  private running = 0;
 
-  constructor(private readonly ctx: ServiceContext) {}
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly maxTransactions = TELL_TRANSACTIONS,
+  ) {}
 
   tell(input: TellInput): Promise<TrialRecord> {
     return new Promise<TrialRecord>((resolve, reject) => {
       // Inside the executor: bad input rejects, as every other service call does.
       this.queue.push({ input: validateTell(input), resolve, reject });
-      if (!this.running) void this.drain();
+      if (this.running < this.maxTransactions) void this.drain();
     });
   }
 
   private async drain(): Promise<void> {
-    this.running = true;
+    this.running++;
     await drainInBatches(this.queue, (tells) => tellBatch(this.ctx, tells), () => {
-      this.running = false;
+      this.running--;
     });
   }
 }
+
+/**
+ * Tell transactions one process runs at once. Tells of different trials do not contend (each locks only its
+ * own rows), so a second transaction gathering while the first waits for its commit halves the wait; more
+ * would mostly split batches into more commits.
+ */
+export const TELL_TRANSACTIONS = 2;
 
 function sameValues(a: readonly number[] | null, b: readonly number[] | null): boolean {
   if (a === null || b === null) return a === b;
