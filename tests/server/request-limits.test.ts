@@ -8,6 +8,7 @@ import {
   ListStudiesRequest,
   ListTrialsRequest,
   SuggestRequest,
+  TellAndAskRequest,
   TellRequest,
 } from '../../src/generated/hpo/v1/hpo_service.js';
 import type { HpoRpcName } from '../../src/server/auth/rpc-scopes.js';
@@ -92,6 +93,13 @@ describe('checkRequestLimits', () => {
       'sampler.grid.axes[0].values[0].string_value: at most 8 characters allowed, got 9',
     ],
     ['tell constraints', 'tell', TellRequest.fromPartial({ constraints: [1, 2, 3] }), 'constraints: at most 2 constraint values allowed, got 3'],
+    ['constraints of a tell-and-ask', 'tellAndAsk', TellAndAskRequest.fromPartial({ tell: { constraints: [1, 2, 3] }, ask: {} }), 'tell.constraints: at most 2 constraint values allowed, got 3'],
+    [
+      'categorical choices of a tell-and-ask',
+      'tellAndAsk',
+      TellAndAskRequest.fromPartial({ tell: {}, ask: { searchSpace: [{ name: 'c', distribution: categorical(5) }] } }),
+      'ask.search_space[0].distribution.categorical.choices: at most 4 choices allowed, got 5',
+    ],
     ['enqueued params', 'enqueueTrial', EnqueueTrialRequest.fromPartial({ params: specs(4).map(({ name }) => ({ name })) }), 'params: at most 3 parameters per trial allowed, got 4'],
     [
       'an enqueued string value',

@@ -7,6 +7,7 @@ import {
   listTrialsInputFromWire,
   reportInputFromWire,
   suggestInputFromWire,
+  tellAndAskInputFromWire,
   tellInputFromWire,
 } from '../../../src/server/convert/requests.js';
 import { fieldOf } from './field-of.js';
@@ -46,6 +47,19 @@ describe('request conversion', () => {
     expect(fieldOf(() => tell({ state: TrialState.TRIAL_STATE_UNSPECIFIED }))).toBe('state');
     expect(fieldOf(() => tell({ failReason: 'x' }))).toBe('fail_reason');
     expect(fieldOf(() => tell({ trialId: 0 }))).toBe('trial_id');
+  });
+
+  it('tell and ask: both halves required, each converted as alone, fields named under tell. and ask.', () => {
+    const wireTell = { trialId: 1, state: TrialState.TRIAL_STATE_COMPLETE, values: [0.5], constraints: [], workerId: 'w', requestId: 't', failReason: '' };
+    const wireAsk = { studyName: 's', workerId: 'w', requestId: 'a', searchSpace: [] };
+    expect(tellAndAskInputFromWire({ tell: wireTell, ask: wireAsk })).toEqual({
+      tell: { trialId: 1, state: 'COMPLETE', values: [0.5], workerId: 'w', requestId: 't' },
+      ask: { studyName: 's', searchSpace: {}, workerId: 'w', requestId: 'a' },
+    });
+    expect(fieldOf(() => tellAndAskInputFromWire({ ask: wireAsk }))).toBe('tell');
+    expect(fieldOf(() => tellAndAskInputFromWire({ tell: wireTell }))).toBe('ask');
+    expect(fieldOf(() => tellAndAskInputFromWire({ tell: { ...wireTell, values: [1, NaN] }, ask: wireAsk }))).toBe('tell.values[1]');
+    expect(fieldOf(() => tellAndAskInputFromWire({ tell: wireTell, ask: { ...wireAsk, studyName: '' } }))).toBe('ask.study_name');
   });
 
   it('report: keeps NaN values, rejects negative steps', () => {
