@@ -4,8 +4,13 @@
  * floats and an int in [0, 10]); multivariate (our default) and univariate.
  * One ask = sampleTrialStart over the declared space, the server's code path. As in the served loop, the
  * history moves between asks: each ask sees the trials the previous asks started, told COMPLETE, so memos kept
- * by the sampler between asks cannot hide the cost of a changed history. Writes RESULTS.md section
- * `sampler-cost-tpe`.   npx tsx bench/sampler-cost/tpe.ts [--asks 20] [--no-write]
+ * by the sampler between asks cannot hide the cost of a changed history.
+ * With `--running R` (default 16; 0 leaves it out) a second table reproduces the served pattern of R workers: each
+ * ask sees n finished trials and R − 1 other workers' RUNNING trials plus its own; between asks the oldest running
+ * trial is told COMPLETE and the previous ask's trial runs, and the view is built as the service builds it
+ * (studyViewOver over per-state lists updated copy-on-write, as StudyCacheEntry.refresh does). `--only running` /
+ * `--only finished` runs one table. Writes RESULTS.md section `sampler-cost-tpe`.
+ *   npx tsx bench/sampler-cost/tpe.ts [--asks 20] [--running 16] [--only running|finished] [--no-write]
  */
 import { cpus, loadavg } from 'node:os';
 import type { Distribution, SearchSpace } from '../../src/core/distribution.js';
@@ -13,6 +18,7 @@ import { sampleTrialStart } from '../../src/core/sample-params.js';
 import type { Sampler } from '../../src/core/sampler.js';
 import { studyViewOf } from '../../src/core/study.js';
 import { blankTrial, type FrozenTrial } from '../../src/core/trial.js';
+import { studyViewOver, type TrialsByState } from '../../src/service/study-cache.js';
 import { createSampler } from '../../samplers/create-sampler.js';
 import type { SamplerSpec } from '../../samplers/sampler-spec.js';
 import { writeResultsSection } from '../support/results-file.js';
@@ -98,8 +104,85 @@ function msPerAsk(sampler: Sampler, trials: FrozenTrial[], space: SearchSpace, a
   };
 }
 
+/** A trial with uniform params in `space` and no value (a worker's trial still running). */
+function runningTrial(number: number, space: SearchSpace, rand: () => number): FrozenTrial {
+  const internalParams: Record<string, number> = {};
+  for (const [name, d] of Object.entries(space)) {
+    if (d.kind === 'int') internalParams[name] = d.low + Math.floor(rand() * (d.high - d.low + 1));
+    else if (d.kind === 'float') internalParams[name] = d.low + (d.high - d.low) * rand();
+  }
+  return blankTrial({ id: number + 1, number, state: 'RUNNING', params: { ...internalParams }, internalParams, distributions: space });
+}
+
+/** `list` (number order) with `trial` put in by number: a new array, as the study cache's copy on write. */
+function withTrial(list: readonly FrozenTrial[], trial: FrozenTrial): FrozenTrial[] {
+  const out = list.slice();
+  let at = out.length;
+  while (at > 0 && out[at - 1].number > trial.number) at--;
+  out.splice(at, 0, trial);
+  return out;
+}
+
+/**
+ * CPU milliseconds per ask (median) in the served pattern of `workers` workers over `finished` trials: before
+ * each ask the oldest of the other workers' RUNNING trials is told COMPLETE (a new object, as the cache reads a
+ * changed row) and the previous ask's trial is RUNNING with its params (as read back after its commit); the
+ * asking trial is the view's override, as ask-batcher.ts passes it.
+ */
+function cpuPerAskRunning(sampler: Sampler, finished: FrozenTrial[], space: SearchSpace, asks: number, workers: number): { median: number; p90: number; cpu: number } {
+  let s = 24681357;
+  const rand = () => ((s = (s * 16807) % 2147483647) / 2147483647);
+  const names = Object.keys(space);
+  const base = { id: 1, name: 'cost', directions: ['minimize' as const], seed: 1 };
+  const n = finished.length;
+  let running: FrozenTrial[] = Array.from({ length: workers - 1 }, (_, k) => runningTrial(n + k, space, rand));
+  let byState: TrialsByState = { WAITING: [], RUNNING: running, COMPLETE: finished, PRUNED: [], FAIL: [] };
+  let previous: FrozenTrial | null = null;
+  const times: number[] = [];
+  const cpus: number[] = [];
+  for (let i = 0; i < asks + 2; i++) {
+    if (previous !== null) {
+      const [oldest, ...rest] = running;
+      const value = names.reduce((acc, name) => acc + oldest.internalParams[name] ** 2, 0);
+      const told: FrozenTrial = { ...oldest, state: 'COMPLETE', values: [value] };
+      running = withTrial(rest, previous);
+      byState = { ...byState, RUNNING: running, COMPLETE: withTrial(byState.COMPLETE, told) };
+    }
+    const number = n + workers - 1 + i;
+    const fresh = blankTrial({ id: number + 1, number, state: 'RUNNING' });
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    const study = studyViewOver(base, byState, [fresh]);
+    const { internal } = sampleTrialStart(sampler, study, fresh, space);
+    const wall = performance.now() - t0;
+    const c = process.cpuUsage(c0);
+    previous = { ...fresh, params: { ...internal }, internalParams: { ...internal }, distributions: space };
+    if (i >= 2) {
+      times.push(wall);
+      cpus.push((c.user + c.system) / 1000);
+    }
+  }
+  times.sort((a, b) => a - b);
+  cpus.sort((a, b) => a - b);
+  return {
+    median: times[Math.floor(times.length / 2)],
+    p90: times[Math.min(times.length - 1, Math.floor(times.length * 0.9))],
+    cpu: cpus[Math.floor(cpus.length / 2)],
+  };
+}
+
 const argv = process.argv.slice(2);
 const asks = argv.includes('--asks') ? Number(argv[argv.indexOf('--asks') + 1]) : 20;
+const workers = argv.includes('--running') ? Number(argv[argv.indexOf('--running') + 1]) : 16;
+const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
+// For profiling one cell: --sizes 5000 --params 3 (the first word of the params column) --univariate / --multivariate.
+const sizesWanted = argv.includes('--sizes') ? argv[argv.indexOf('--sizes') + 1].split(',').map(Number) : undefined;
+const paramsWanted = argv.includes('--params') ? argv[argv.indexOf('--params') + 1].split(',') : undefined;
+const wanted = (params: string, spec: SamplerSpec) =>
+  (paramsWanted === undefined || paramsWanted.includes(params.split(' ')[0])) &&
+  !(argv.includes('--multivariate') && spec.kind === 'tpe' && spec.options.multivariate === false) &&
+  !(argv.includes('--univariate') && !(spec.kind === 'tpe' && spec.options.multivariate === false));
+const sizesOf = (sizes: number[]) => (sizesWanted ? sizes.filter((n) => sizesWanted.includes(n)) : sizes);
 const modes: [string, SamplerSpec][] = [
   ['tpe (default, multivariate)', { kind: 'tpe', options: {} }],
   ['tpe multivariate=false', { kind: 'tpe', options: { multivariate: false } }],
@@ -115,15 +198,41 @@ const lines = [
   `| sampler | params | ${SIZES.map((n) => `n = ${n.toLocaleString('en')}`).join(' | ')} |`,
   `|---|---|${SIZES.map(() => '---').join('|')}|`,
 ];
-for (const [label, spec] of modes) {
+for (const [label, spec] of only === 'running' ? [] : modes) {
   for (const [params, space] of SPACES) {
-    const cells = SIZES.map((n) => {
+    if (!wanted(params, spec)) continue;
+    const cells = sizesOf(SIZES).map((n) => {
       const r = msPerAsk(createSampler(spec), historyOf(n, space), space, asks);
       return `${r.median.toFixed(2)} / ${r.cpu.toFixed(2)} cpu (p90 ${r.p90.toFixed(2)})`;
     });
     const row = `| ${label} | ${params} | ${cells.join(' | ')} |`;
     console.log(row);
     lines.push(row);
+  }
+}
+const RUNNING_SIZES = [1000, 5000, 10000];
+if (workers > 0 && only !== 'finished') {
+  lines.push(
+    '',
+    `With ${workers} workers (\`--running ${workers}\`, the served pattern): each ask sees n finished trials and ${workers} RUNNING ones ` +
+      `(the other workers' and its own; constant liar puts them in the bad set); between asks the oldest running trial is told COMPLETE and ` +
+      'the previous ask\'s trial runs; the study view is built as the service builds it (studyViewOver). Median wall / median CPU ms per ask, p90 wall.',
+    '',
+    `| sampler | params | ${RUNNING_SIZES.map((n) => `n = ${n.toLocaleString('en')}`).join(' | ')} |`,
+    `|---|---|${RUNNING_SIZES.map(() => '---').join('|')}|`,
+  );
+  for (const [label, spec] of modes) {
+    for (const [params, space] of SPACES) {
+      if (params === '10' && spec.kind === 'tpe' && spec.options.multivariate === false) continue;
+      if (!wanted(params, spec)) continue;
+      const cells = sizesOf(RUNNING_SIZES).map((n) => {
+        const r = cpuPerAskRunning(createSampler(spec), historyOf(n, space), space, asks, workers);
+        return `${r.median.toFixed(2)} / ${r.cpu.toFixed(2)} cpu (p90 ${r.p90.toFixed(2)})`;
+      });
+      const row = `| ${label} | ${params} | ${cells.join(' | ')} |`;
+      console.log(row);
+      lines.push(row);
+    }
   }
 }
 const md = lines.join('\n');
