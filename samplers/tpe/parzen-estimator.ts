@@ -52,8 +52,12 @@ export type Points = Float64Array[];
  */
 export class ParzenEstimator {
   private readonly kernels: (NumericKernels | CategoricalKernels)[] = [];
-  /** log of the normalised component weights. */
-  private readonly logWeights: Float64Array;
+  /**
+   * log of the normalised component weights, computed on the first exact density (logWeights()): g is usually
+   * decided by bounds alone (certified-argmax.ts), whose base takes one log per component for weight and masses
+   * together, so a log per component here would be spent on every ask for nothing.
+   */
+  private logWeightsKept: Float64Array | undefined;
   /** Unnormalised component weights and their total (cumulative weights are built on the first draw). */
   private readonly weightsWithPrior: Float64Array;
   private readonly totalWeight: number;
@@ -85,8 +89,6 @@ export class ParzenEstimator {
     if (considerPrior) total += w[n] = options.priorWeight;
     this.weightsWithPrior = w;
     this.totalWeight = total;
-    this.logWeights = new Float64Array(K);
-    for (let k = 0; k < K; k++) this.logWeights[k] = Math.log(w[k] / total);
     const dims = domains.length;
     domains.forEach((domain, j) => {
       const xs = observations[j];
@@ -201,13 +203,22 @@ export class ParzenEstimator {
       scanContinuous(points, prepared as ContinuousPrepared[], base, row, m, visit, () => this.interleaved(prepared as ContinuousPrepared[]));
       return;
     }
-    const start = bounded ? this.boundedBase()!.base : this.logWeights;
+    const start = bounded ? this.boundedBase()!.base : this.logWeights();
     const gridTerms = prepared.map((kern, j) => (kern.kind === 'numeric' && kern.step !== undefined ? gridTermsOf(kern, points[j]) : undefined));
     if (bounded && prepared.every((kern, j) => kern.kind === 'categorical' || kern.step === undefined || gridTerms[j])) {
       scanMixedForBounds(points, prepared, gridTerms, start, row, m, visit);
       return;
     }
     scanMixedOneByOne(points, prepared, gridTerms, start, row, m, visit);
+  }
+
+  private logWeights(): Float64Array {
+    if (this.logWeightsKept) return this.logWeightsKept;
+    const w = this.weightsWithPrior;
+    const total = this.totalWeight;
+    const logWeights = new Float64Array(w.length);
+    for (let k = 0; k < w.length; k++) logWeights[k] = Math.log(w[k] / total);
+    return (this.logWeightsKept = logWeights);
   }
 
   private base: Float64Array | undefined;
@@ -219,7 +230,7 @@ export class ParzenEstimator {
   }
 
   private continuousBase(prepared: ContinuousPrepared[]): Float64Array {
-    return (this.base ??= continuousBase(this.logWeights, prepared));
+    return (this.base ??= continuousBase(this.logWeights(), prepared));
   }
 
   private preparedKernels: PreparedKernels[] | undefined;
@@ -292,10 +303,20 @@ export class ParzenEstimator {
   boundedBase(): BoundedBase | null {
     if (this.bounds !== undefined) return this.bounds;
     const K = this.nComponents;
-    const base = Float64Array.from(this.logWeights);
-    // `largest` bounds every component's sum of magnitudes by the sum of each part's largest magnitude.
-    let largest = 0;
-    for (let k = 0; k < K; k++) largest = Math.max(largest, Math.abs(base[k]));
+    const w = this.weightsWithPrior;
+    const total = this.totalWeight;
+    const base = new Float64Array(K);
+    // `largest` bounds every component's sum of magnitudes by the sum of each part's largest magnitude. The log
+    // weights' largest magnitude is at the smallest or largest weight (log is monotone; the margin covers its
+    // last ulp).
+    let minWeight = Infinity;
+    let maxWeight = -Infinity;
+    for (let k = 0; k < K; k++) {
+      if (w[k] < minWeight) minWeight = w[k];
+      if (w[k] > maxWeight) maxWeight = w[k];
+    }
+    const largestLogWeight = Math.max(Math.abs(Math.log(minWeight / total)), Math.abs(Math.log(maxWeight / total))) * (1 + 1e-12);
+    let largest = largestLogWeight;
     const mass = new Float64Array(K).fill(1);
     let plainAxes = 0;
     let ok = true;
@@ -332,19 +353,27 @@ export class ParzenEstimator {
     }
     // Products of up to MAX_BOUNDED_AXES masses ≥ 1/4 stay normal doubles.
     if (!ok || plainAxes > MAX_BOUNDED_AXES) return (this.bounds = null);
-    let largestLogMass = 0;
+    // One log per component for its weight and its masses together: log(w / (total · mass)) instead of
+    // log(w / total) − log(mass). The two roundings of the argument (relative ≤ ε together) and the log's last ulp
+    // move the base by at most ε · (1 + |log|), added to the error below. The masses' largest log magnitude is at
+    // the smallest or largest product, as for the weights.
+    let minMass = Infinity;
+    let maxMass = -Infinity;
     for (let k = 0; k < K; k++) {
-      const logMass = Math.log(mass[k]);
-      base[k] -= logMass;
-      largestLogMass = Math.max(largestLogMass, Math.abs(logMass));
+      const m = mass[k];
+      base[k] += Math.log(w[k] / (total * m));
+      if (m < minMass) minMass = m;
+      if (m > maxMass) maxMass = m;
     }
+    const largestLogMass = K > 0 ? Math.max(Math.abs(Math.log(minMass)), Math.abs(Math.log(maxMass))) * (1 + 1e-12) : 0;
     largest += largestLogMass;
     // Each axis' mass is within 2 · NORMAL_CDF_CHORD_ERROR of the exact one (plus a / b by a multiply instead
     // of a divide: 1e-14), relative ≤ that / the axis' smallest mass (≥ MIN_BOUNDED_MASS; the exact mass is at
     // most 1e-5 relative below the table's, hence the last factor). Most kernels sit well inside their box
     // (masses near 1, edge ones near 1/2), so this is two to four times tighter than dividing by
     // MIN_BOUNDED_MASS, and fewer asks need the exact scores.
-    const error = ((2 * NORMAL_CDF_CHORD_ERROR + 1e-13) * inverseMinMasses) / (1 - 1e-5);
+    const error = ((2 * NORMAL_CDF_CHORD_ERROR + 1e-13) * inverseMinMasses) / (1 - 1e-5) +
+      2 * Number.EPSILON * (1 + largestLogWeight + largestLogMass);
     const dims = this.kernels.length;
     this.bounds = { base, error, largest, roundingScale: (8 * dims + 16) * (Number.EPSILON / 2) };
     return this.bounds;
