@@ -73,7 +73,7 @@ function historyOf(n: number, space: SearchSpace): FrozenTrial[] {
  * under load, wall time measures the neighbours as much as the sampler. Ask i sees the n finished trials and the
  * i trials asked before it, told COMPLETE (a new study view each time, as the service builds one per ask).
  */
-function msPerAsk(sampler: Sampler, trials: FrozenTrial[], space: SearchSpace, asks: number): { median: number; p90: number; cpu: number } {
+function msPerAsk(sampler: Sampler, trials: FrozenTrial[], space: SearchSpace, asks: number): { median: number; p90: number; cpu: number; meanCpu: number } {
   const times: number[] = [];
   const cpus: number[] = [];
   const told: FrozenTrial[] = [];
@@ -101,6 +101,8 @@ function msPerAsk(sampler: Sampler, trials: FrozenTrial[], space: SearchSpace, a
     median: times[Math.floor(times.length / 2)],
     p90: times[Math.min(times.length - 1, Math.floor(times.length * 0.9))],
     cpu: cpus[Math.floor(cpus.length / 2)],
+    // The mean carries the garbage collections a median leaves out (a full GC every few dozen asks).
+    meanCpu: cpus.reduce((a, b) => a + b, 0) / cpus.length,
   };
 }
 
@@ -129,7 +131,7 @@ function withTrial(list: readonly FrozenTrial[], trial: FrozenTrial): FrozenTria
  * changed row) and the previous ask's trial is RUNNING with its params (as read back after its commit); the
  * asking trial is the view's override, as ask-batcher.ts passes it.
  */
-function cpuPerAskRunning(sampler: Sampler, finished: FrozenTrial[], space: SearchSpace, asks: number, workers: number): { median: number; p90: number; cpu: number } {
+function cpuPerAskRunning(sampler: Sampler, finished: FrozenTrial[], space: SearchSpace, asks: number, workers: number): { median: number; p90: number; cpu: number; meanCpu: number } {
   let s = 24681357;
   const rand = () => ((s = (s * 16807) % 2147483647) / 2147483647);
   const names = Object.keys(space);
@@ -168,6 +170,8 @@ function cpuPerAskRunning(sampler: Sampler, finished: FrozenTrial[], space: Sear
     median: times[Math.floor(times.length / 2)],
     p90: times[Math.min(times.length - 1, Math.floor(times.length * 0.9))],
     cpu: cpus[Math.floor(cpus.length / 2)],
+    // The mean carries the garbage collections a median leaves out (a full GC every few dozen asks).
+    meanCpu: cpus.reduce((a, b) => a + b, 0) / cpus.length,
   };
 }
 
@@ -190,7 +194,7 @@ const modes: [string, SamplerSpec][] = [
 const lines = [
   '## Sampler cost: TPE',
   '',
-  `Milliseconds per ask (median wall / median CPU time, and p90 wall, of ${asks} asks; load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores when measured) of the TPE sampler alone through sampleTrialStart, with n finished ` +
+  `Milliseconds per ask (median wall / median CPU time, and p90 wall, of ${asks} asks; load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores when measured) of the TPE sampler alone through sampleTrialStart (and the mean CPU time, which includes garbage collections), with n finished ` +
     'trials in memory, the history growing by the previous asks\' trials told COMPLETE (`npx tsx bench/sampler-cost/tpe.ts`); ' +
     '"3 (throughput)" is bench/throughput\'s space (two floats, an int in [0, 10]). Target (issue 4): at most 5 ms at 5,000 trials with 2 params; ' +
     'Optuna 4.9 in memory there: 17 ms (multivariate) to 26 ms (univariate).',
@@ -203,7 +207,7 @@ for (const [label, spec] of only === 'running' ? [] : modes) {
     if (!wanted(params, spec)) continue;
     const cells = sizesOf(SIZES).map((n) => {
       const r = msPerAsk(createSampler(spec), historyOf(n, space), space, asks);
-      return `${r.median.toFixed(2)} / ${r.cpu.toFixed(2)} cpu (p90 ${r.p90.toFixed(2)})`;
+      return `${r.median.toFixed(2)} / ${r.cpu.toFixed(2)} cpu (mean ${r.meanCpu.toFixed(2)}; p90 ${r.p90.toFixed(2)})`;
     });
     const row = `| ${label} | ${params} | ${cells.join(' | ')} |`;
     console.log(row);
@@ -216,7 +220,7 @@ if (workers > 0 && only !== 'finished') {
     '',
     `With ${workers} workers (\`--running ${workers}\`, the served pattern): each ask sees n finished trials and ${workers} RUNNING ones ` +
       `(the other workers' and its own; constant liar puts them in the bad set); between asks the oldest running trial is told COMPLETE and ` +
-      'the previous ask\'s trial runs; the study view is built as the service builds it (studyViewOver). Median wall / median CPU ms per ask, p90 wall.',
+      'the previous ask\'s trial runs; the study view is built as the service builds it (studyViewOver). Median wall / median CPU ms per ask (mean CPU; p90 wall).',
     '',
     `| sampler | params | ${RUNNING_SIZES.map((n) => `n = ${n.toLocaleString('en')}`).join(' | ')} |`,
     `|---|---|${RUNNING_SIZES.map(() => '---').join('|')}|`,
@@ -227,7 +231,7 @@ if (workers > 0 && only !== 'finished') {
       if (!wanted(params, spec)) continue;
       const cells = sizesOf(RUNNING_SIZES).map((n) => {
         const r = cpuPerAskRunning(createSampler(spec), historyOf(n, space), space, asks, workers);
-        return `${r.median.toFixed(2)} / ${r.cpu.toFixed(2)} cpu (p90 ${r.p90.toFixed(2)})`;
+        return `${r.median.toFixed(2)} / ${r.cpu.toFixed(2)} cpu (mean ${r.meanCpu.toFixed(2)}; p90 ${r.p90.toFixed(2)})`;
       });
       const row = `| ${label} | ${params} | ${cells.join(' | ')} |`;
       console.log(row);

@@ -1,6 +1,7 @@
 import { logNormalMass } from './normal.js';
 import type { Points } from './parzen-estimator.js';
 import { type ContinuousPrepared, exactLogZ, type NumericKernels, type PreparedKernels } from './parzen-kernels.js';
+import { FRESH_ARRAYS, type Scratch } from './scratch-buffers.js';
 
 // Each point's row of per-component log terms (log weight + log kernel density, or log mass on grid axes and
 // categories) and its largest term, over a ParzenEstimator's prepared kernels: the hot loops of an ask, shared
@@ -91,13 +92,14 @@ export function scanMixedForBounds(
   row: Float64Array,
   m: number,
   visit: RowVisitor,
+  scratch: Scratch = FRESH_ARRAYS,
 ): void {
   const K = row.length;
   const discrete = prepared.flatMap((kern, j) => (kern.kind === 'categorical' || kern.step !== undefined ? [j] : []));
   const plain = prepared.flatMap((kern, j) => (kern.kind === 'numeric' && kern.step === undefined ? [kern as ContinuousPrepared] : []));
   const plainAxes = prepared.flatMap((kern, j) => (kern.kind === 'numeric' && kern.step === undefined ? [j] : []));
   if (discrete.length === 1 && plain.length === 2 && gridTerms[discrete[0]] && m >= BLOCK) {
-    scanGridAndTwoPlain(points, discrete[0], plainAxes, plain, gridTerms[discrete[0]]!, start, row, m, visit);
+    scanGridAndTwoPlain(points, discrete[0], plainAxes, plain, gridTerms[discrete[0]]!, start, row, m, visit, scratch);
     return;
   }
   const groups = new Map<string, number[]>();
@@ -107,7 +109,7 @@ export function scanMixedForBounds(
     if (group) group.push(i);
     else groups.set(key, [i]);
   }
-  const shared = new Float64Array(K);
+  const shared = scratch.f64(K, false);
   for (const members of groups.values()) {
     const first = members[0];
     shared.set(start);
@@ -174,12 +176,13 @@ function scanGridAndTwoPlain(
   row: Float64Array,
   m: number,
   visit: RowVisitor,
+  scratch: Scratch,
 ): void {
   const K = row.length;
   const tv = terms.values;
   const am = plain[0].mus, ai = plain[0].inv, bm = plain[1].mus, bi = plain[1].inv;
   const xs = points[plainAxes[0]], ys = points[plainAxes[1]], vs = points[gridAxis];
-  const r1 = new Float64Array(K), r2 = new Float64Array(K), r3 = new Float64Array(K);
+  const r1 = scratch.f64(K, false), r2 = scratch.f64(K, false), r3 = scratch.f64(K, false);
   const rows = [row, r1, r2, r3];
   let i = 0;
   for (; i + BLOCK <= m; i += BLOCK) {
@@ -233,14 +236,14 @@ function scanGridAndTwoPlain(
  * firstSameKernel), the sums are the same numbers as computed per point and component. Undefined when the
  * table would be large.
  */
-export function gridTermsOf(kern: NumericKernels, xs: Float64Array): GridTerms | undefined {
+export function gridTermsOf(kern: NumericKernels, xs: Float64Array, scratch: Scratch = FRESH_ARRAYS): GridTerms | undefined {
   const K = kern.mus.length;
   const distinct = [...new Set(xs)];
   if (distinct.length * K > MAX_GRID_TERMS) return undefined;
   const { mus, sigmas } = kern;
   const logZ = exactLogZ(kern);
   const half = kern.step! / 2;
-  const values = new Float64Array(distinct.length * K);
+  const values = scratch.f64(distinct.length * K, false);
   const offsets = new Map<number, number>();
   const same = kern.same;
   distinct.forEach((x, r) => {
@@ -270,6 +273,7 @@ export function scanContinuous(
   m: number,
   visit: RowVisitor,
   interleaved: () => InterleavedKernels,
+  scratch: Scratch = FRESH_ARRAYS,
 ): void {
   const K = row.length;
   const d = prepared.length;
@@ -279,7 +283,7 @@ export function scanContinuous(
   if (d >= 2 && m >= BLOCK) {
     // Four points per pass over the components: the kernel constants are loaded once for all four, and the
     // four sums are independent chains. Each point's terms are the same operations as one at a time.
-    const rows = [row, new Float64Array(K), new Float64Array(K), new Float64Array(K)];
+    const rows = [row, scratch.f64(K, false), scratch.f64(K, false), scratch.f64(K, false)];
     const max = new Float64Array(BLOCK);
     for (; i + BLOCK <= m; i += BLOCK) {
       if (d === 2) scanBlock2(points, prepared, base, i, rows, max);
@@ -418,10 +422,10 @@ function scanBlockMany(
 }
 
 /** Centres and inverse widths of the plain axes laid out component-major (see InterleavedKernels). */
-export function interleaveKernels(prepared: ContinuousPrepared[], K: number): InterleavedKernels {
+export function interleaveKernels(prepared: ContinuousPrepared[], K: number, scratch: Scratch = FRESH_ARRAYS): InterleavedKernels {
   const d = prepared.length;
-  const mus = new Float64Array(K * d);
-  const inv = new Float64Array(K * d);
+  const mus = scratch.f64(K * d, false);
+  const inv = scratch.f64(K * d, false);
   const fromMus = prepared.map((p) => p.mus);
   const fromInv = prepared.map((p) => p.inv);
   // Written in order (the reads stream through d columns).
@@ -435,8 +439,9 @@ export function interleaveKernels(prepared: ContinuousPrepared[], K: number): In
 }
 
 /** Each component's constant on all-plain axes: its log weight plus every axis' log normaliser (c0). */
-export function continuousBase(logWeights: Float64Array, prepared: ContinuousPrepared[]): Float64Array {
-  const base = Float64Array.from(logWeights);
+export function continuousBase(logWeights: Float64Array, prepared: ContinuousPrepared[], scratch: Scratch = FRESH_ARRAYS): Float64Array {
+  const base = scratch.f64(logWeights.length, false);
+  base.set(logWeights);
   for (const p of prepared) for (let k = 0; k < base.length; k++) base[k] += p.c0[k];
   return base;
 }

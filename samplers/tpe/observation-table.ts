@@ -4,6 +4,7 @@ import { neighbourBandwidthsInOrder } from './bandwidth.js';
 import { type ParamDomain, toAxis } from './param-domain.js';
 import type { Points } from './parzen-estimator.js';
 import { TrialFacts } from './trial-facts.js';
+import { FRESH_ARRAYS, type Scratch } from './scratch-buffers.js';
 
 /**
  * The trials of a study's pool that have every parameter of one search space, with their values on the
@@ -222,9 +223,9 @@ export class ObservationTable {
   }
 
   /** Axis-major columns of the rows `rows[at[k]]`, k = 0, 1, … (the estimators' observations). */
-  columns(rows: Int32Array, at: Int32Array): Points {
+  columns(rows: Int32Array, at: Int32Array, scratch: Scratch = FRESH_ARRAYS): Points {
     return this.values.map((col) => {
-      const out = new Float64Array(at.length);
+      const out = scratch.f64(at.length, false);
       for (let k = 0; k < at.length; k++) out[k] = col[rows[at[k]]];
       return out;
     });

@@ -15,6 +15,7 @@ import {
 import { sampleTruncatedNormal } from './normal.js';
 import { NORMAL_CDF_CHORD_ERROR, normalCdfChord } from './normal-cdf-chord.js';
 import type { ParamDomain } from './param-domain.js';
+import { FRESH_ARRAYS, type Scratch } from './scratch-buffers.js';
 import {
   type CategoricalKernels,
   type ContinuousPrepared,
@@ -78,12 +79,14 @@ export class ParzenEstimator {
      * observations and the prior's centre): the same numbers the neighbour rule gives here, without its sort.
      */
     neighbourWidths?: readonly (Float64Array | undefined)[],
+    /** Where its arrays come from: a sampler's step buffers (scratch-buffers.ts; the estimator dies with the step). */
+    private readonly scratch: Scratch = FRESH_ARRAYS,
   ) {
     const n = weights.length;
     const considerPrior = options.considerPrior || n === 0;
     const K = n + (considerPrior ? 1 : 0);
     this.nComponents = K;
-    const w = new Float64Array(K);
+    const w = scratch.f64(K);
     let total = 0;
     for (let i = 0; i < n; i++) total += w[i] = weights[i];
     if (considerPrior) total += w[n] = options.priorWeight;
@@ -94,7 +97,7 @@ export class ParzenEstimator {
       const xs = observations[j];
       if (domain.kind === 'categorical') {
         const nc = domain.nChoices;
-        const logProbs = new Float64Array(K * nc);
+        const logProbs = scratch.f64(K * nc, false);
         const base = options.priorWeight / K;
         // A component's row depends only on its observed choice: nc + 1 distinct rows, not K · nc logs.
         const rowOf = new Map<number, Float64Array>();
@@ -116,8 +119,8 @@ export class ParzenEstimator {
       const range = high - low;
       const floor = options.considerMagicClip ? options.clipScale * magicClipFloor(low, high, K) : range * 1e-12;
       const clip = (sigma: number) => Math.min(range, Math.max(floor, sigma));
-      const mus = new Float64Array(K);
-      const allSigmas = new Float64Array(K);
+      const mus = scratch.f64(K);
+      const allSigmas = scratch.f64(K);
       mus.set(xs.subarray(0, n));
       if (!options.multivariate) {
         // NOTE: Optuna puts the prior's centre among the neighbours whether or not the prior is used.
@@ -137,9 +140,9 @@ export class ParzenEstimator {
         mus[n] = 0.5 * (low + high);
         allSigmas[n] = range;
       }
-      const same = step !== undefined ? firstSameKernel(mus, allSigmas) : undefined;
+      const same = step !== undefined ? firstSameKernel(mus, allSigmas, scratch) : undefined;
       const kern: NumericKernels = { kind: 'numeric', low, high, step, mus, sigmas: allSigmas, logZ: undefined, same };
-      if (step !== undefined) exactLogZ(kern);
+      if (step !== undefined) exactLogZ(kern, scratch);
       this.kernels.push(kern);
     });
   }
@@ -197,16 +200,16 @@ export class ParzenEstimator {
     const K = this.nComponents;
     const prepared = this.prepared(bounded);
     // One row of component terms at a time: stays in cache and allocates nothing per point.
-    const row = new Float64Array(K);
+    const row = this.scratch.f64(K, false);
     if (allContinuous(prepared)) {
       const base = bounded ? this.boundedBase()!.base : this.continuousBase(prepared as ContinuousPrepared[]);
-      scanContinuous(points, prepared as ContinuousPrepared[], base, row, m, visit, () => this.interleaved(prepared as ContinuousPrepared[]));
+      scanContinuous(points, prepared as ContinuousPrepared[], base, row, m, visit, () => this.interleaved(prepared as ContinuousPrepared[]), this.scratch);
       return;
     }
     const start = bounded ? this.boundedBase()!.base : this.logWeights();
-    const gridTerms = prepared.map((kern, j) => (kern.kind === 'numeric' && kern.step !== undefined ? gridTermsOf(kern, points[j]) : undefined));
+    const gridTerms = prepared.map((kern, j) => (kern.kind === 'numeric' && kern.step !== undefined ? gridTermsOf(kern, points[j], this.scratch) : undefined));
     if (bounded && prepared.every((kern, j) => kern.kind === 'categorical' || kern.step === undefined || gridTerms[j])) {
-      scanMixedForBounds(points, prepared, gridTerms, start, row, m, visit);
+      scanMixedForBounds(points, prepared, gridTerms, start, row, m, visit, this.scratch);
       return;
     }
     scanMixedOneByOne(points, prepared, gridTerms, start, row, m, visit);
@@ -216,7 +219,7 @@ export class ParzenEstimator {
     if (this.logWeightsKept) return this.logWeightsKept;
     const w = this.weightsWithPrior;
     const total = this.totalWeight;
-    const logWeights = new Float64Array(w.length);
+    const logWeights = this.scratch.f64(w.length, false);
     for (let k = 0; k < w.length; k++) logWeights[k] = Math.log(w[k] / total);
     return (this.logWeightsKept = logWeights);
   }
@@ -226,11 +229,11 @@ export class ParzenEstimator {
 
   /** Computed on the first many-axes scan and kept: exact and bounded rows share the centres and 1/σ. */
   private interleaved(prepared: ContinuousPrepared[]): InterleavedKernels {
-    return (this.interleavedKernels ??= interleaveKernels(prepared, this.nComponents));
+    return (this.interleavedKernels ??= interleaveKernels(prepared, this.nComponents, this.scratch));
   }
 
   private continuousBase(prepared: ContinuousPrepared[]): Float64Array {
-    return (this.base ??= continuousBase(this.logWeights(), prepared));
+    return (this.base ??= continuousBase(this.logWeights(), prepared, this.scratch));
   }
 
   private preparedKernels: PreparedKernels[] | undefined;
@@ -247,10 +250,10 @@ export class ParzenEstimator {
     const prepared = this.kernels.map((kern, j) => {
       if (kern.kind === 'categorical' || kern.step !== undefined) return kern;
       const inv = this.inverseWidths(j, kern);
-      if (bounded) return { ...kern, inv, c0: (zeros ??= new Float64Array(this.nComponents)) };
+      if (bounded) return { ...kern, inv, c0: (zeros ??= this.scratch.f64(this.nComponents)) };
       const K = kern.mus.length;
-      const c0 = new Float64Array(K);
-      const logZ = exactLogZ(kern);
+      const c0 = this.scratch.f64(K, false);
+      const logZ = exactLogZ(kern, this.scratch);
       // Multivariate kernels share one width per axis: one log for the run of equal widths.
       let lastSigma = NaN;
       let logSigma = NaN;
@@ -274,7 +277,7 @@ export class ParzenEstimator {
   private inverseWidths(j: number, kern: NumericKernels): Float64Array {
     let inv = this.inverses.get(j);
     if (!inv) {
-      inv = new Float64Array(kern.sigmas.length);
+      inv = this.scratch.f64(kern.sigmas.length, false);
       let lastSigma = NaN;
       let lastInv = NaN;
       for (let k = 0; k < inv.length; k++) {
@@ -305,7 +308,7 @@ export class ParzenEstimator {
     const K = this.nComponents;
     const w = this.weightsWithPrior;
     const total = this.totalWeight;
-    const base = new Float64Array(K);
+    const base = this.scratch.f64(K);
     // `largest` bounds every component's sum of magnitudes by the sum of each part's largest magnitude. The log
     // weights' largest magnitude is at the smallest or largest weight (log is monotone; the margin covers its
     // last ulp).
@@ -317,7 +320,7 @@ export class ParzenEstimator {
     }
     const largestLogWeight = Math.max(Math.abs(Math.log(minWeight / total)), Math.abs(Math.log(maxWeight / total))) * (1 + 1e-12);
     let largest = largestLogWeight;
-    const mass = new Float64Array(K).fill(1);
+    const mass = this.scratch.f64(K, false).fill(1);
     let plainAxes = 0;
     let ok = true;
     // Σ over plain axes of 1 / (the axis' smallest mass): a mass's relative error is its absolute error over it.

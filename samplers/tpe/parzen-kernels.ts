@@ -1,4 +1,5 @@
 import { logNormalMassAround } from './normal.js';
+import { FRESH_ARRAYS, type Scratch } from './scratch-buffers.js';
 
 // The Parzen estimator's kernels, one per axis, as typed arrays over its components: what ParzenEstimator builds
 // and what component-row-scan.ts reads.
@@ -32,11 +33,11 @@ export interface CategoricalKernels {
 }
 
 /** The kernels' exact truncation normalisers (normal.ts' logNormalMass), computed once per axis. */
-export function exactLogZ(kern: NumericKernels): Float64Array {
+export function exactLogZ(kern: NumericKernels, scratch: Scratch = FRESH_ARRAYS): Float64Array {
   if (kern.logZ) return kern.logZ;
   const { mus, sigmas, low, high, same } = kern;
   const K = mus.length;
-  const logZ = new Float64Array(K);
+  const logZ = scratch.f64(K, false);
   for (let k = 0; k < K; k++) {
     const r = same ? same[k] : k;
     logZ[k] = r < k ? logZ[r] : logNormalMassAround((low - mus[k]) / sigmas[k], (high - mus[k]) / sigmas[k]);
@@ -50,7 +51,7 @@ export function exactLogZ(kern: NumericKernels): Float64Array {
  * On a grid axis the centres are the few grid values and multivariate kernels share one width per axis, so
  * thousands of components are a handful of distinct kernels: their masses are computed once and copied.
  */
-export function firstSameKernel(mus: Float64Array, sigmas: Float64Array): Int32Array {
+export function firstSameKernel(mus: Float64Array, sigmas: Float64Array, scratch: Scratch = FRESH_ARRAYS): Int32Array {
   // The first component of each centre. A grid has a few values, and a short list scanned linearly is several
   // times cheaper than hashing a double per component; past SHORT_LIST centres, a Map (the list's equality is
   // the Map's SameValueZero: NaN finds NaN, 0 finds −0).
@@ -58,7 +59,7 @@ export function firstSameKernel(mus: Float64Array, sigmas: Float64Array): Int32A
   const firsts = new Int32Array(SHORT_LIST);
   let listed = 0;
   let firstAt: Map<number, number> | undefined;
-  const same = new Int32Array(mus.length);
+  const same = scratch.i32(mus.length);
   for (let k = 0; k < mus.length; k++) {
     const mu = mus[k];
     let first = -1;

@@ -15,6 +15,7 @@ import { type ResolvedTpeOptions, resolveTpeOptions } from './tpe-options.js';
 import { localCandidates } from './local-refinement.js';
 import { certifiedArgmaxRatio } from './certified-argmax.js';
 import { ObservationTable } from './observation-table.js';
+import { ScratchBuffers } from './scratch-buffers.js';
 import { FACT_COMPLETE, type FactsOf } from './trial-facts.js';
 import { optunaWeights, uniformWeights, type WeightsFunction } from './weights.js';
 
@@ -113,6 +114,8 @@ export class TpeSampler implements Sampler {
   }
 
   private readonly splitMemo = new WeakMap<StudyView, SplitMemo>();
+  /** The step's estimator arrays, reused by the next step (scratch-buffers.ts). */
+  private readonly scratch = new ScratchBuffers();
   /** Observation tables by search space (one per space the sampler models; see observation-table.ts). */
   private readonly tables = new Map<string, ObservationTable>();
 
@@ -154,6 +157,8 @@ export class TpeSampler implements Sampler {
   private sampleJointly(study: StudyView, trial: FrozenTrial, space: SearchSpace, multivariate: boolean): JointSample {
     const names = Object.keys(space);
     const domains = names.map((n) => paramDomainOf(space[n]));
+    // The previous step's estimators are gone: their arrays are this step's.
+    this.scratch.reset();
     const pool = study.getTrials(this.options.constantLiar ? WITH_RUNNING : FINISHED_FOR_MODEL);
     const table = this.tableOf(space, names, domains);
     table.sync(pool);
@@ -171,11 +176,11 @@ export class TpeSampler implements Sampler {
       split.belowWeights ?? (this.options.rankWeights && study.directions.length === 1 ? rankWeights(split.below, study.directions[0] === 'minimize' ? 1 : -1) : this.weights(split.below.length));
     // The split's positions index `modelled`; when that is the table's usable list, its columns are already read.
     const columnsAt = (trials: readonly FrozenTrial[], at: Int32Array) =>
-      modelled === usable ? table.columns(rows, at) : columnsOf(trials, names, domains);
-    const l = new ParzenEstimator(domains, columnsAt(split.below, split.belowAt), belowWeights, options);
+      modelled === usable ? table.columns(rows, at, this.scratch) : columnsOf(trials, names, domains);
+    const l = new ParzenEstimator(domains, columnsAt(split.below, split.belowAt), belowWeights, options, undefined, this.scratch);
     // Univariate widths of g come from the table's kept order of each axis (no sort of the history per ask).
     const gWidths = !options.multivariate && modelled === usable ? table.neighbourWidths(rows, split.aboveAt, options.considerEndpoints) : undefined;
-    const g = new ParzenEstimator(domains, columnsAt(split.above, split.aboveAt), this.weights(split.above.length), options, gWidths);
+    const g = new ParzenEstimator(domains, columnsAt(split.above, split.aboveAt), this.weights(split.above.length), options, gWidths, this.scratch);
     let candidates: Points;
     if (local) {
       const incumbents = bestOf(usable, { facts: table.splitFacts(), rows }, study.directions[0], this.options.localTopK, constraintsEnabled);
