@@ -196,10 +196,13 @@ export class ObservationTable {
     });
   }
 
-  /** The synced pool's trials that have the parameters, except trial `excludedNumber`, and their rows. */
-  usable(excludedNumber: number): { trials: FrozenTrial[]; rows: Int32Array } {
+  /**
+   * The synced pool's trials that have the parameters, except trial `excludedNumber`, and their rows (from
+   * `scratch` when given: then they live as long as its step).
+   */
+  usable(excludedNumber: number, scratch?: Scratch): { trials: FrozenTrial[]; rows: Int32Array } {
     const n = this.trials.length;
-    const rows = new Int32Array(n);
+    const rows = scratch ? scratch.i32(n) : new Int32Array(n);
     const has = this.has;
     const number = this.facts.number;
     let count = 0;
@@ -207,7 +210,7 @@ export class ObservationTable {
     for (let i = 0; i < n; i++) if (has[i] && number[i] !== excludedNumber) rows[count++] = i;
     const trials = new Array<FrozenTrial>(count);
     for (let k = 0; k < count; k++) trials[k] = this.trials[rows[k]];
-    return { trials, rows: rows.slice(0, count) };
+    return { trials, rows: scratch ? rows.subarray(0, count) : rows.slice(0, count) };
   }
 
   /** The split's facts of the synced pool, by row (index them with usable's rows). */

@@ -140,7 +140,9 @@ export class ParzenEstimator {
         mus[n] = 0.5 * (low + high);
         allSigmas[n] = range;
       }
-      const same = step !== undefined ? firstSameKernel(mus, allSigmas, scratch) : undefined;
+      const same = step !== undefined
+        ? firstSameKernel(mus, allSigmas, scratch, { first: low + step / 2, step, count: Math.round(range / step) })
+        : undefined;
       const kern: NumericKernels = { kind: 'numeric', low, high, step, mus, sigmas: allSigmas, logZ: undefined, same };
       if (step !== undefined) exactLogZ(kern, scratch);
       this.kernels.push(kern);

@@ -50,8 +50,16 @@ export function exactLogZ(kern: NumericKernels, scratch: Scratch = FRESH_ARRAYS)
  * For each component, the index of the first component with exactly the same centre and width (itself if none).
  * On a grid axis the centres are the few grid values and multivariate kernels share one width per axis, so
  * thousands of components are a handful of distinct kernels: their masses are computed once and copied.
+ * `grid` (the axis' first value, step and number of values), when given, lets a centre find its grid value's
+ * slot by rounding instead of comparing with every centre seen; a centre off the grid, or a second centre
+ * rounding to a taken slot, is looked up as without it. The result does not depend on `grid`.
  */
-export function firstSameKernel(mus: Float64Array, sigmas: Float64Array, scratch: Scratch = FRESH_ARRAYS): Int32Array {
+export function firstSameKernel(
+  mus: Float64Array,
+  sigmas: Float64Array,
+  scratch: Scratch = FRESH_ARRAYS,
+  grid?: { readonly first: number; readonly step: number; readonly count: number },
+): Int32Array {
   // The first component of each centre. A grid has a few values, and a short list scanned linearly is several
   // times cheaper than hashing a double per component; past SHORT_LIST centres, a Map (the list's equality is
   // the Map's SameValueZero: NaN finds NaN, 0 finds −0).
@@ -59,11 +67,20 @@ export function firstSameKernel(mus: Float64Array, sigmas: Float64Array, scratch
   const firsts = new Int32Array(SHORT_LIST);
   let listed = 0;
   let firstAt: Map<number, number> | undefined;
+  const slots = grid && grid.count > 0 && grid.count <= MAX_SLOTS ? grid.count : 0;
+  const slotCentre = new Float64Array(slots);
+  const slotFirst = new Int32Array(slots).fill(-1);
+  const invStep = grid ? 1 / grid.step : 0;
+  const gridFirst = grid ? grid.first : 0;
   const same = scratch.i32(mus.length);
   for (let k = 0; k < mus.length; k++) {
     const mu = mus[k];
     let first = -1;
-    if (firstAt) first = firstAt.get(mu) ?? -1;
+    // A slot holds the first centre that rounded to it; every other centre goes to the list below.
+    const slot = slots > 0 ? Math.round((mu - gridFirst) * invStep) : -1;
+    const inSlot = slot >= 0 && slot < slots && (slotFirst[slot] < 0 || slotCentre[slot] === mu);
+    if (inSlot) first = slotFirst[slot];
+    else if (firstAt) first = firstAt.get(mu) ?? -1;
     else {
       for (let q = 0; q < listed; q++) {
         const c = centres[q];
@@ -77,7 +94,10 @@ export function firstSameKernel(mus: Float64Array, sigmas: Float64Array, scratch
     else {
       same[k] = k;
       if (first < 0) {
-        if (firstAt) firstAt.set(mu, k);
+        if (inSlot) {
+          slotCentre[slot] = mu;
+          slotFirst[slot] = k;
+        } else if (firstAt) firstAt.set(mu, k);
         else if (listed < SHORT_LIST) {
           centres[listed] = mu;
           firsts[listed++] = k;
@@ -92,4 +112,5 @@ export function firstSameKernel(mus: Float64Array, sigmas: Float64Array, scratch
   return same;
 }
 
+const MAX_SLOTS = 4096;
 const SHORT_LIST = 16;

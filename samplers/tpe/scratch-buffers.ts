@@ -10,12 +10,15 @@ export interface Scratch {
   /** n doubles, zero unless `zeroed` is false (then the caller writes every element before reading it). */
   f64(n: number, zeroed?: boolean): Float64Array;
   i32(n: number): Int32Array;
+  /** n zero bytes. */
+  u8(n: number): Uint8Array;
 }
 
 /** Fresh arrays from the heap: estimators built outside a sampler's step (tests, tools). */
 export const FRESH_ARRAYS: Scratch = {
   f64: (n) => new Float64Array(n),
   i32: (n) => new Int32Array(n),
+  u8: (n) => new Uint8Array(n),
 };
 
 const MIN_SLAB_BYTES = 1 << 20;
@@ -41,6 +44,11 @@ export class ScratchBuffers implements Scratch {
   i32(n: number): Int32Array {
     const [buffer, at] = this.take(4 * n);
     return new Int32Array(buffer, at, n).fill(0);
+  }
+
+  u8(n: number): Uint8Array {
+    const [buffer, at] = this.take(n);
+    return new Uint8Array(buffer, at, n).fill(0);
   }
 
   private take(bytes: number): [ArrayBuffer, number] {

@@ -2,6 +2,7 @@ import type { Direction } from '../../src/core/study.js';
 import type { FrozenTrial } from '../../src/core/trial.js';
 import type { GammaFunction } from './gamma.js';
 import { hypervolumeWeights, selectBelowMultiObjective } from './multi-objective-split.js';
+import { FRESH_ARRAYS, type Scratch } from './scratch-buffers.js';
 import { FACT_COMPLETE, FACT_PRUNED, FACT_RUNNING, type FactsOf } from './trial-facts.js';
 
 /** The good ("below", l(x)) and bad ("above", g(x)) observations, each in trial-number order. */
@@ -42,7 +43,8 @@ const INFEASIBLE = 4;
  * `constraintsEnabled`: a COMPLETE trial without constraint values counts as infeasible (unknown feasibility).
  * One pass to classify, a bounded selection for the good set (no sort of the history), one pass to collect.
  * With `factsOf` (the observation table's copy of the fields read here, trial-facts.ts) the classifying pass
- * and the number order read typed arrays instead of every trial object; the result is the same.
+ * and the number order read typed arrays instead of every trial object; the result is the same. The pass's
+ * working arrays come from `scratch` (the returned ones never do: a split is kept for the whole ask).
  */
 export function splitTrials(
   trials: readonly FrozenTrial[],
@@ -50,15 +52,16 @@ export function splitTrials(
   gamma: GammaFunction,
   constraintsEnabled: boolean,
   factsOf?: FactsOf,
+  scratch: Scratch = FRESH_ARRAYS,
 ): TrialSplit {
   const n = trials.length;
-  const kind = new Uint8Array(n);
+  const kind = scratch.u8(n);
   let nComplete = 0;
   let nPruned = 0;
   let nInfeasible = 0;
   // Feasible COMPLETE trials' positions and (one objective) their signed values, read in the same pass.
-  const completeAt = new Int32Array(n);
-  const keys = new Float64Array(directions.length === 1 ? n : 0);
+  const completeAt = scratch.i32(n);
+  const keys = scratch.f64(directions.length === 1 ? n : 0);
   const sign = directions[0] === 'minimize' ? 1 : -1;
   if (factsOf) {
     const { facts, rows } = factsOf;
@@ -103,7 +106,7 @@ export function splitTrials(
   }
   const nModelled = nComplete + nPruned + nInfeasible;
   let nBelow = Math.min(gamma(nModelled), nModelled);
-  const inBelow = new Uint8Array(n);
+  const inBelow = scratch.u8(n);
   let taken = 0;
   let belowWeightOf: Map<number, number> | null = null;
 
@@ -228,7 +231,14 @@ export function smallestK(keys: Float64Array, k: number): number[] {
     if (heap.length < k) {
       heap.push(i);
       siftUp(heap.length - 1);
-    } else if (worse(heap[0], i)) {
+      continue;
+    }
+    // worse(heap[0], i) written out: once the heap holds good keys nearly every i fails it, and the closure call
+    // per key was most of the pass over thousands of trials.
+    const top = heap[0];
+    const kt = keys[top];
+    const ki = keys[i];
+    if (kt > ki || (kt === ki && top > i)) {
       heap[0] = i;
       siftDown(0);
     }

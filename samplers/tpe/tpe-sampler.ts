@@ -145,10 +145,10 @@ export class TpeSampler implements Sampler {
     factsOf: FactsOf | undefined,
   ): TrialSplit {
     const whole = modelled.length === pool.length || (modelled.length === pool.length - 1 && containsNumber(pool, trial.number));
-    if (!whole) return splitTrials(modelled, study.directions, this.gamma, constraintsEnabled, factsOf);
+    if (!whole) return splitTrials(modelled, study.directions, this.gamma, constraintsEnabled, factsOf, this.scratch);
     const memo = this.splitMemo.get(study);
     if (memo && memo.trialNumber === trial.number && memo.poolLength === pool.length) return memo.split;
-    const split = splitTrials(modelled, study.directions, this.gamma, constraintsEnabled, factsOf);
+    const split = splitTrials(modelled, study.directions, this.gamma, constraintsEnabled, factsOf, this.scratch);
     this.splitMemo.set(study, { trialNumber: trial.number, poolLength: pool.length, split });
     return split;
   }
@@ -162,7 +162,7 @@ export class TpeSampler implements Sampler {
     const pool = study.getTrials(this.options.constantLiar ? WITH_RUNNING : FINISHED_FOR_MODEL);
     const table = this.tableOf(space, names, domains);
     table.sync(pool);
-    const { trials: usable, rows } = table.usable(trial.number);
+    const { trials: usable, rows } = table.usable(trial.number, this.scratch);
     const constraintsEnabled = table.anyConstraints(rows);
     const rng = createRng(study.seed, trial.number, 'tpe', names.join('\u0000'));
     const local =
