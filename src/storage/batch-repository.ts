@@ -14,7 +14,14 @@ type Db = Kysely<Database> | Transaction<Database>;
 export async function findRequestResponses(db: Db, method: string, keys: readonly string[]): Promise<Map<string, unknown>> {
   const found = new Map<string, unknown>();
   if (keys.length === 0) return found;
-  const rows = await db.selectFrom('request_ids').select(['key', 'response']).where('method', '=', method).where('key', 'in', keys).execute();
+  const rows = await db
+    .selectFrom('request_ids')
+    .select(['key', 'response'])
+    .where('method', '=', method)
+    // One array parameter rather than `in ($2, $3, …)`: the same statement text (one prepared statement) for any
+    // number of keys.
+    .where('key', '=', sql<string>`any(${[...keys]}::text[])`)
+    .execute();
   for (const r of rows) found.set(r.key, r.response);
   return found;
 }
@@ -138,28 +145,26 @@ export interface FinishedRow {
  */
 export async function finishTrials(db: Db, finishes: readonly TrialFinish[], responses: readonly RequestResponse[]): Promise<FinishedRow[]> {
   if (finishes.length === 0) return [];
-  const rows = finishes.map(
-    (f) =>
-      sql`(${f.id}::bigint, ${f.state}::text, ${float8ArrayLiteral(f.values)}::float8[], ${float8ArrayLiteral(f.constraints)}::float8[], ${f.completedAt}::timestamptz, ${f.userAttrs}::jsonb)`,
-  );
-  const remember =
-    responses.length === 0
-      ? sql``
-      : sql`, remembered as (
-          insert into request_ids (method, key, response)
-          values ${sql.join(responses.map((r) => sql`('Tell', ${r.key}, ${JSON.stringify(r.response)}::jsonb)`))}
-          on conflict do nothing returning key)`;
+  // Columns as arrays (unnest) rather than a `values` row per trial: one statement text, so one prepared
+  // statement, for any batch size. float8[] travel as text literals (float8ArrayLiteral keeps NaN, ±Infinity).
   const result = await sql<TrialRow & { change_xid_text: string; iv: unknown }>`
     with finished as (
       update trials as t set
-        state = v.state, "values" = v.vals, constraints = v.cons,
+        state = v.state, "values" = v.vals::float8[], constraints = v.cons::float8[],
         completed_at = v.done_at, last_heartbeat_at = v.done_at, user_attrs = coalesce(v.attrs, t.user_attrs)
-      from (values ${sql.join(rows)}) as v(id, state, vals, cons, done_at, attrs)
+      from unnest(${finishes.map((f) => f.id)}::bigint[], ${finishes.map((f) => f.state)}::text[],
+                  ${finishes.map((f) => float8ArrayLiteral(f.values))}::text[], ${finishes.map((f) => float8ArrayLiteral(f.constraints))}::text[],
+                  ${finishes.map((f) => f.completedAt)}::timestamptz[], ${finishes.map((f) => f.userAttrs)}::jsonb[])
+        as v(id, state, vals, cons, done_at, attrs)
       where t.id = v.id
       returning t.*, t.change_xid::text as change_xid_text,
         (select coalesce(json_agg(json_build_array(iv.step, iv.value::text) order by iv.step), '[]'::json)
            from trial_intermediate_values iv where iv.trial_id = t.id) as iv
-    )${remember}
+    ), remembered as (
+      insert into request_ids (method, key, response)
+      select 'Tell', r.key, r.response from unnest(${responses.map((r) => r.key)}::text[], ${responses.map((r) => JSON.stringify(r.response))}::jsonb[]) as r(key, response)
+      on conflict do nothing returning key
+    )
     select * from finished`.execute(db);
   return result.rows.map(({ change_xid_text, iv, ...row }) => {
     const pairs = (typeof iv === 'string' ? JSON.parse(iv) : iv) as Array<[number | string, string]>;

@@ -106,7 +106,7 @@ export async function countTrialsByState(
   const rows = await db
     .selectFrom('trials')
     .select(['study_id', 'state', sql<number>`count(*)::int`.as('n')])
-    .where('study_id', 'in', studyIds)
+    .where('study_id', '=', sql<number>`any(${[...studyIds]}::bigint[])`)
     .groupBy(['study_id', 'state'])
     .execute();
   for (const r of rows) {

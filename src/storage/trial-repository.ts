@@ -114,7 +114,7 @@ export async function readIntermediateValues(db: Db, trialIds: readonly number[]
   return db
     .selectFrom('trial_intermediate_values')
     .select(['trial_id', 'step', 'value'])
-    .where('trial_id', 'in', trialIds)
+    .where('trial_id', '=', sql<number>`any(${[...trialIds]}::bigint[])`)
     .orderBy('trial_id')
     .orderBy('step')
     .execute();
