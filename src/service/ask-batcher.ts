@@ -1,29 +1,44 @@
 import type { SearchSpace } from '../core/distribution.js';
-import { drainInBatches, MAX_BATCH, type Outcome as BatchOutcome, type Pending } from './batch-queue.js';
-import { NotFoundError } from '../core/errors.js';
+import { drainInBatches, type Outcome as BatchOutcome, type Pending } from './batch-queue.js';
+import { InvalidArgumentError, NotFoundError } from '../core/errors.js';
+import { prefixField, underField } from '../core/field-prefix.js';
 import { SamplerExhausted } from '../core/sampler.js';
-import type { FrozenTrial } from '../core/trial.js';
+import type { FrozenTrial, TrialState } from '../core/trial.js';
 import type { NewTrialRow, StudyRow, TrialRow } from '../storage/database.js';
 import { findRequestResponses, insertAskedTrials, lockWaitingTrials, type RequestResponse } from '../storage/batch-repository.js';
 import { lockStudyByNameWithXmin, markStudyDone } from '../storage/study-repository.js';
 import { findTrialById, findTrialByNumber, updateTrial } from '../storage/trial-repository.js';
+import { AskPipeline, newRunningTrial } from './ask-pipeline.js';
 import { doneReason, sampleNewTrial } from './sample-new-trial.js';
-import type { AskResult } from './hpo-service.js';
+import type { AskResult, TellInput, TrialRecord } from './hpo-service.js';
 import { requestIdReused } from './idempotency.js';
 import { validateRequestId, validateSearchSpace, validateStudyName, validateWorkerId } from './limits.js';
 import { inTransaction, type ServiceContext, type Tx } from './service-context.js';
+import { type DecidedTells, decideTells, finishedTrial, writeTells } from './tell-decisions.js';
+import { validateTell, type ValidTell } from './tell-validation.js';
 import { type StudyCacheEntry, studyViewOver, type TrialsByState } from './study-cache.js';
 import { frozenTrialOf, storedParamsOf, trialRecordFromFrozen, trialRecordOf } from './trial-record.js';
 
-interface AskInput {
+export interface AskInput {
   readonly studyName: string;
   readonly searchSpace: SearchSpace;
   readonly workerId?: string;
   readonly requestId?: string;
 }
 
-type PendingAsk = Pending<AskInput, AskResult>;
-type Outcome = BatchOutcome<AskResult>;
+/** An ask as queued: validated, and with the tell of the worker's previous trial when it came as TellAndAsk. */
+export interface QueuedAsk extends AskInput {
+  readonly tell?: ValidTell;
+}
+
+/** What a batch answers one queued ask: the next trial (or done), and the told trial for a TellAndAsk. */
+interface AskAnswer {
+  readonly next: AskResult;
+  readonly told?: TrialRecord;
+}
+
+type PendingAsk = Pending<QueuedAsk, AskAnswer>;
+type Outcome = BatchOutcome<AskAnswer>;
 
 // A new trial is remembered by number (known before the insert, so the response is written by the same
 // statement); a WAITING trial handed out, by id; older rows may hold either.
@@ -46,19 +61,32 @@ const EMPTY_VALUES: ReadonlyMap<number, number> = new Map();
  */
 export class AskBatcher {
   private readonly queues = new Map<string, PendingAsk[]>();
-  private readonly pipelines = new Map<string, Pipeline>();
+  private readonly pipelines = new Map<string, AskPipeline>();
 
   constructor(private readonly ctx: ServiceContext) {}
 
   ask(input: AskInput): Promise<AskResult> {
+    return this.submit(() => validateAsk(input)).then((answer) => answer.next);
+  }
+
+  /**
+   * A worker's tell of its finished trial and its ask for the next, in one transaction of the ask's study: the
+   * tell is judged by the tell's own rules (tell-decisions.ts) and written in the same commit as the new trial,
+   * and the ask's sampler sees it finished. A refused tell refuses the whole call (the ask is not attempted).
+   */
+  tellAndAsk(tell: TellInput | undefined, ask: AskInput | undefined): Promise<{ told: TrialRecord; next: AskResult }> {
+    return this.submit(() => {
+      if (!tell) throw new InvalidArgumentError('tell', 'is required');
+      if (!ask) throw new InvalidArgumentError('ask', 'is required');
+      const validTell = underField('tell', () => validateTell(tell));
+      return { ...underField('ask', () => validateAsk(ask)), tell: validTell };
+    }).then((answer) => ({ told: answer.told!, next: answer.next }));
+  }
+
+  private submit(validate: () => QueuedAsk): Promise<AskAnswer> {
     // Inside the executor: bad input rejects the promise, as every other service call does.
-    return new Promise<AskResult>((resolve, reject) => {
-      const validated: AskInput = {
-        studyName: validateStudyName(input.studyName, 'study_name'),
-        searchSpace: validateSearchSpace(input.searchSpace),
-        workerId: validateWorkerId(input.workerId),
-        requestId: validateRequestId(input.requestId),
-      };
+    return new Promise<AskAnswer>((resolve, reject) => {
+      const validated = validate();
       const busy = this.queues.get(validated.studyName);
       if (busy) {
         busy.push({ input: validated, resolve, reject });
@@ -97,101 +125,12 @@ export class AskBatcher {
   }
 }
 
-/**
- * Sampling ahead for the asks queued behind a batch in flight. Once a batch has decided (its new trials and
- * their numbers are known, only its writes and commit remain), the next asks are sampled against the study as
- * that batch saw it plus the trials it is taking, one ask per macrotask so the commit's reply is not held up.
- * A proposal is used only if it is exactly what sampling under the lock would have assumed about numbers and
- * trials: the study's next number is the one predicted (so no other process inserted a trial since, which also
- * keeps a grid point from being handed out twice) and every ask before it in the batch took the number its
- * proposal predicted. Finished trials told meanwhile are not in the proposal's view: the same staleness an ask
- * racing a tell has anyway, and why proposals are only made for asks that arrive while a batch is in flight.
- */
-export class Pipeline {
-  private readonly proposed: FrozenTrial[] = [];
-  private readonly proposals = new Map<AskInput, FrozenTrial>();
-  private scheduled = false;
-  private stopped = false;
-  private source: () => ArrayLike<AskInput> = () => [];
-
-  constructor(
-    readonly entry: StudyCacheEntry,
-    private readonly byState: TrialsByState,
-    private readonly inFlight: readonly FrozenTrial[],
-    /** The number the first proposal gets: the in-flight batch's next number once it commits. */
-    readonly firstNumber: number,
-    private readonly now: () => Date,
-  ) {}
-
-  /** The proposal made for `ask`, if any; stops proposing (the batch taking it has begun deciding). */
-  take(ask: AskInput): FrozenTrial | undefined {
-    this.stopped = true;
-    return this.proposals.get(ask);
-  }
-
-  stop(): void {
-    this.stopped = true;
-  }
-
-  /** Stops and forgets every proposal: the batch they built on is being decided again (a retried transaction). */
-  discard(): void {
-    this.stopped = true;
-    this.proposals.clear();
-  }
-
-  /**
-   * The asks to propose for, in order: the study's queue while the batch in flight commits, then the next
-   * batch's own list (the same asks, in the same order, taken from the queue's head) until that batch decides.
-   */
-  follow(asks: () => ArrayLike<AskInput>): void {
-    this.source = asks;
-  }
-
-  /** Proposes for the next ask without one, one ask per macrotask, until every followed ask has one. */
-  schedule(): void {
-    if (this.scheduled || this.stopped) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      if (this.stopped) return;
-      const list = this.source();
-      const index = this.proposed.length;
-      if (index >= list.length || index >= MAX_BATCH) return;
-      this.proposeFor(list[index]);
-      this.schedule();
-    });
-  }
-
-  private proposeFor(ask: AskInput): void {
-    const fresh = newRunningTrial(this.firstNumber + this.proposed.length, this.now());
-    let trial: FrozenTrial;
-    try {
-      trial = sampleNewTrial(this.entry, fresh, ask.searchSpace, studyViewOver(this.entry.base, this.byState, [...this.inFlight, ...this.proposed, fresh]));
-    } catch {
-      // Whatever went wrong (a grid used up, a sampler error) happens again under the lock, where it is answered.
-      this.stopped = true;
-      return;
-    }
-    this.proposed.push(trial);
-    this.proposals.set(ask, trial);
-  }
-}
-
-function newRunningTrial(number: number, now: Date): FrozenTrial {
+function validateAsk(input: AskInput): AskInput {
   return {
-    id: 0,
-    number,
-    state: 'RUNNING',
-    params: {},
-    internalParams: {},
-    distributions: {},
-    values: null,
-    intermediateValues: EMPTY_VALUES,
-    constraints: null,
-    userAttrs: {},
-    systemAttrs: {},
-    startedAt: now,
-    completedAt: null,
+    studyName: validateStudyName(input.studyName, 'study_name'),
+    searchSpace: validateSearchSpace(input.searchSpace),
+    workerId: validateWorkerId(input.workerId),
+    requestId: validateRequestId(input.requestId),
   };
 }
 
@@ -207,13 +146,13 @@ type Decision =
 async function askBatch(
   ctx: ServiceContext,
   studyName: string,
-  inputs: readonly AskInput[],
-  pipeline: Pipeline | undefined,
-  onDecided: (next: Pipeline | null) => void,
+  inputs: readonly QueuedAsk[],
+  pipeline: AskPipeline | undefined,
+  onDecided: (next: AskPipeline | null) => void,
 ): Promise<Outcome[]> {
   let reported = false;
-  let made: Pipeline | null = null;
-  const decided = (next: Pipeline | null) => {
+  let made: AskPipeline | null = null;
+  const decided = (next: AskPipeline | null) => {
     if (!reported) onDecided(next);
     reported = true;
     made = next;
@@ -231,12 +170,19 @@ async function askBatch(
       // serialises it with its original (no request-key lock needed), and this read sees the original's answer.
       const stored = (await findRequestResponses(trx, 'Ask', keys)) as Map<string, StoredAsk>;
 
+      const now = ctx.now();
+      // The tells of TellAndAsk calls, judged under their rows' locks (taken after the study's, always).
+      const tellers = inputs.flatMap((input, index) => (input.tell ? [index] : []));
+      const tells: DecidedTells | null = tellers.length > 0 ? await decideTells(trx, tellers.map((i) => inputs[i].tell!), now.toISOString()) : null;
+      const tellOf = new Map(tellers.map((input, j) => [input, tells!.decisions[j]]));
+
       const entry = ctx.cache.entryFor(study);
-      // Proposals hold only if nobody else took a number since they were made (see Pipeline).
+      // Proposals hold only if nobody else took a number since they were made (see AskPipeline).
       let ahead = pipeline && pipeline.entry === entry && pipeline.firstNumber === study.next_trial_number ? pipeline : undefined;
       pipeline?.stop();
       let counts: ReturnType<StudyCacheEntry['countByState']> | null = null;
-      const now = ctx.now();
+      // The trials this batch's tells finish, as its samplers see them (written after the cache read).
+      let told: FrozenTrial[] = [];
       let studyDone: string | null = study.state === 'DONE' ? doneReason(study) : null;
       let markDone: string | null = null;
       let waiting: TrialRow[] | null = null;
@@ -249,6 +195,11 @@ async function askBatch(
       let started = 0;
 
       for (const [index, input] of inputs.entries()) {
+        const tell = tellOf.get(index);
+        if (tell?.kind === 'error') {
+          decisions.push({ kind: 'error', error: prefixField('tell', tell.error) });
+          continue;
+        }
         const key = input.requestId;
         if (key !== undefined && firstByKey.has(key)) {
           decisions.push({ kind: 'same-as', index: firstByKey.get(key)! });
@@ -257,7 +208,8 @@ async function askBatch(
         if (key !== undefined) firstByKey.set(key, index);
         const previous = key !== undefined ? stored.get(key) : undefined;
         if (previous) {
-          decisions.push(previous.studyId === study.id ? { kind: 'replay', stored: previous } : { kind: 'error', error: requestIdReused('study') });
+          const reused = input.tell ? prefixField('ask', requestIdReused('study')) : requestIdReused('study');
+          decisions.push(previous.studyId === study.id ? { kind: 'replay', stored: previous } : { kind: 'error', error: reused });
           continue;
         }
         if (studyDone !== null) {
@@ -268,6 +220,7 @@ async function askBatch(
           await entry.refresh(trx, xmin);
           counts = entry.countByState();
           byState = entry.trialsByState();
+          told = tells ? toldInStudy(entry, tells, study.id, counts) : [];
         }
         if (study.max_trials !== null) {
           const used = counts.RUNNING + counts.COMPLETE + counts.PRUNED + (study.count_failed_trials ? counts.FAIL : 0) + started;
@@ -295,7 +248,7 @@ async function askBatch(
             ? { ...frozenTrialOf(waitingRow, EMPTY_VALUES), state: 'RUNNING', startedAt: now }
             : newRunningTrial(nextNumber, now);
           try {
-            trial = sampleNewTrial(entry, fresh, input.searchSpace, studyViewOver(entry.base, byState!, [...taken, fresh]));
+            trial = sampleNewTrial(entry, fresh, input.searchSpace, studyViewOver(entry.base, byState!, [...told, ...taken, fresh]));
           } catch (error) {
             if (waitingRow) waiting.unshift(waitingRow);
             if (error instanceof SamplerExhausted) {
@@ -318,13 +271,38 @@ async function askBatch(
       }
 
       // Only the writes and the commit are left: asks queued behind this batch can be sampled meanwhile.
-      decided(byState !== null && studyDone === null ? new Pipeline(entry, byState, taken, nextNumber, ctx.now) : null);
-      return writeDecisions(trx, study, inputs, decisions, { now, markDone, newCount: nextNumber - study.next_trial_number });
+      decided(byState !== null && studyDone === null ? new AskPipeline(entry, byState, [...told, ...taken], nextNumber, ctx.now) : null);
+      const toldRecords = tells ? await writeTells(trx, tellers.map((i) => inputs[i].tell!), tells) : [];
+      const toldOf = new Map(tellers.map((input, j) => [input, toldRecords[j]]));
+      const answers = await writeDecisions(trx, study, inputs, decisions, { now, markDone, newCount: nextNumber - study.next_trial_number });
+      return answers.map((answer, index): Outcome => {
+        if (!('ok' in answer)) return answer;
+        const record = toldOf.get(index);
+        if (record === undefined) return { ok: { next: answer.ok } };
+        return 'ok' in record ? { ok: { next: answer.ok, told: record.ok } } : { error: prefixField('tell', record.error) };
+      });
     });
   } finally {
     // A batch that failed before deciding leaves no pipeline (its proposals would assume trials never written).
     decided(null);
   }
+}
+
+/**
+ * The trials `tells` finish in this study, as they will be once written, with `counts` moved from each trial's
+ * cached state to its new one (a FAIL gives its budget slot back within this very batch).
+ */
+function toldInStudy(entry: StudyCacheEntry, tells: DecidedTells, studyId: number, counts: Record<TrialState, number>): FrozenTrial[] {
+  const out: FrozenTrial[] = [];
+  for (const finish of tells.finishing.values()) {
+    const row = tells.rows.get(finish.id);
+    if (!row || row.study_id !== studyId) continue;
+    const before = entry.cachedTrial(finish.id) ?? frozenTrialOf(row, entry.intermediateValues(finish.id));
+    counts[before.state]--;
+    counts[finish.state]++;
+    out.push(finishedTrial(before, finish));
+  }
+  return out;
 }
 
 async function writeDecisions(
@@ -333,7 +311,7 @@ async function writeDecisions(
   inputs: readonly AskInput[],
   decisions: readonly Decision[],
   { now, markDone }: { now: Date; markDone: string | null; newCount: number },
-): Promise<Outcome[]> {
+): Promise<BatchOutcome<AskResult>[]> {
   const columnsOf = (trial: FrozenTrial, input: AskInput) => ({
     state: 'RUNNING' as const,
     params: storedParamsOf(trial),
@@ -359,7 +337,7 @@ async function writeDecisions(
   const inserted = await insertAskedTrials(trx, study.id, newRows, responses);
   if (markDone !== null) await markStudyDone(trx, study.id, markDone);
 
-  const outcomes: Outcome[] = [];
+  const outcomes: BatchOutcome<AskResult>[] = [];
   let next = 0;
   for (const d of decisions) {
     switch (d.kind) {

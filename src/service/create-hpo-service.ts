@@ -13,7 +13,6 @@ import { StudyCache } from './study-cache.js';
 import { createStudy, deleteStudy, getStudy, listStudies, setStudyUserAttr } from './study-operations.js';
 import { suggest } from './suggest.js';
 import { TellBatcher } from './tell-batcher.js';
-import { tellAndAsk } from './tell-and-ask.js';
 import { getTrial, listTrials, setTrialUserAttr } from './trial-queries.js';
 
 export interface CreateHpoServiceOptions {
@@ -48,7 +47,7 @@ export function createHpoService(options: CreateHpoServiceOptions): HpoServiceIm
     logger: options.logger ?? SILENT_LOGGER,
     now: options.now ?? (() => new Date()),
   };
-  // Concurrent asks of one study share one transaction (see ask-batcher.ts).
+  // Concurrent asks of one study share one transaction, with the tells of TellAndAsk calls (see ask-batcher.ts).
   const asks = new AskBatcher(ctx);
   // Concurrent tells share one transaction too (see tell-batcher.ts).
   const tells = new TellBatcher(ctx);
@@ -82,7 +81,7 @@ export function createHpoService(options: CreateHpoServiceOptions): HpoServiceIm
     suggest: (input) => suggest(ctx, input),
     report: (input) => report(ctx, input),
     tell: (input) => tells.tell(input),
-    tellAndAsk: (input) => tellAndAsk(service, input),
+    tellAndAsk: async (input) => asks.tellAndAsk(input?.tell, input?.ask),
     heartbeat: (input) => heartbeat(ctx, input),
     enqueueTrial: (input) => enqueueTrial(ctx, input),
     getTrial: (input) => getTrial(ctx, input),

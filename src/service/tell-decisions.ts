@@ -1,5 +1,5 @@
 import { FailedPreconditionError, InvalidArgumentError, NotFoundError } from '../core/errors.js';
-import { isFinished } from '../core/trial.js';
+import { type FrozenTrial, isFinished } from '../core/trial.js';
 import {
   findRequestResponses,
   finishTrials,
@@ -161,4 +161,12 @@ function judge(tell: ValidTell, current: TrialWithStudy | TrialFinish, now: stri
     completedAt: now,
     userAttrs: failReason !== undefined ? JSON.stringify({ ...row.user_attrs, fail_reason: failReason }) : null,
   };
+}
+
+/** `trial` as a tell's finish leaves it: what a sampler deciding in the same transaction should see. */
+export function finishedTrial(
+  trial: FrozenTrial,
+  finish: Pick<TrialFinish, 'state' | 'values' | 'constraints' | 'completedAt'>,
+): FrozenTrial {
+  return { ...trial, state: finish.state, values: finish.values, constraints: finish.constraints, completedAt: new Date(finish.completedAt) };
 }

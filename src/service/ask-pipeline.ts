@@ -1,0 +1,130 @@
+import type { FrozenTrial } from '../core/trial.js';
+import { MAX_BATCH } from './batch-queue.js';
+import type { QueuedAsk } from './ask-batcher.js';
+import { sampleNewTrial } from './sample-new-trial.js';
+import { type StudyCacheEntry, studyViewOver, type TrialsByState } from './study-cache.js';
+import { finishedTrial } from './tell-decisions.js';
+import type { ValidTell } from './tell-validation.js';
+
+const EMPTY_VALUES: ReadonlyMap<number, number> = new Map();
+
+/**
+ * Sampling ahead for the asks queued behind a batch in flight. Once a batch has decided (its new trials and
+ * their numbers are known, only its writes and commit remain), the next asks are sampled against the study as
+ * that batch saw it plus the trials it is taking, one ask per macrotask so the commit's reply is not held up.
+ * A proposal is used only if it is exactly what sampling under the lock would have assumed about numbers and
+ * trials: the study's next number is the one predicted (so no other process inserted a trial since, which also
+ * keeps a grid point from being handed out twice) and every ask before it in the batch took the number its
+ * proposal predicted. A TellAndAsk's own tell (and those of the asks proposed before it) is in its view as it
+ * will be written if accepted; other tells committed meanwhile are not: the same staleness an ask racing a tell
+ * has anyway, and why proposals are only made for asks that arrive while a batch is in flight.
+ */
+export class AskPipeline {
+  private readonly proposed: FrozenTrial[] = [];
+  // The trials the proposed asks' tells (TellAndAsk) will have finished, as each ask's sampler should see them.
+  private readonly told: FrozenTrial[] = [];
+  private readonly proposals = new Map<QueuedAsk, FrozenTrial>();
+  private scheduled = false;
+  private stopped = false;
+  private source: () => ArrayLike<QueuedAsk> = () => [];
+
+  constructor(
+    readonly entry: StudyCacheEntry,
+    private readonly byState: TrialsByState,
+    private readonly inFlight: readonly FrozenTrial[],
+    /** The number the first proposal gets: the in-flight batch's next number once it commits. */
+    readonly firstNumber: number,
+    private readonly now: () => Date,
+  ) {}
+
+  /** The proposal made for `ask`, if any; stops proposing (the batch taking it has begun deciding). */
+  take(ask: QueuedAsk): FrozenTrial | undefined {
+    this.stopped = true;
+    return this.proposals.get(ask);
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** Stops and forgets every proposal: the batch they built on is being decided again (a retried transaction). */
+  discard(): void {
+    this.stopped = true;
+    this.proposals.clear();
+  }
+
+  /**
+   * The asks to propose for, in order: the study's queue while the batch in flight commits, then the next
+   * batch's own list (the same asks, in the same order, taken from the queue's head) until that batch decides.
+   */
+  follow(asks: () => ArrayLike<QueuedAsk>): void {
+    this.source = asks;
+  }
+
+  /** Proposes for the next ask without one, one ask per macrotask, until every followed ask has one. */
+  schedule(): void {
+    if (this.scheduled || this.stopped) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      if (this.stopped) return;
+      const list = this.source();
+      const index = this.proposed.length;
+      if (index >= list.length || index >= MAX_BATCH) return;
+      this.proposeFor(list[index]);
+      this.schedule();
+    });
+  }
+
+  private proposeFor(ask: QueuedAsk): void {
+    const now = this.now();
+    const fresh = newRunningTrial(this.firstNumber + this.proposed.length, now);
+    const told = ask.tell ? assumedTold(this.entry, ask.tell, now) : undefined;
+    if (told) this.told.push(told);
+    let trial: FrozenTrial;
+    try {
+      const overrides = [...this.inFlight, ...this.told, ...this.proposed, fresh];
+      trial = sampleNewTrial(this.entry, fresh, ask.searchSpace, studyViewOver(this.entry.base, this.byState, overrides));
+    } catch {
+      // Whatever went wrong (a grid used up, a sampler error) happens again under the lock, where it is answered.
+      this.stopped = true;
+      return;
+    }
+    this.proposed.push(trial);
+    this.proposals.set(ask, trial);
+  }
+}
+
+/** A trial about to start under `number`, before sampling. */
+export function newRunningTrial(number: number, now: Date): FrozenTrial {
+  return {
+    id: 0,
+    number,
+    state: 'RUNNING',
+    params: {},
+    internalParams: {},
+    distributions: {},
+    values: null,
+    intermediateValues: EMPTY_VALUES,
+    constraints: null,
+    userAttrs: {},
+    systemAttrs: {},
+    startedAt: now,
+    completedAt: null,
+  };
+}
+
+/**
+ * The cached trial as `tell` will leave it if accepted (a PRUNED tell without values takes the last reported
+ * value, as the tell's judgement does); nothing when the cache does not hold it RUNNING (a retry, another study).
+ */
+function assumedTold(entry: StudyCacheEntry, tell: ValidTell, now: Date): FrozenTrial | undefined {
+  const cached = entry.cachedTrial(tell.trialId);
+  if (!cached || cached.state !== 'RUNNING') return undefined;
+  let values: readonly number[] | null = tell.state === 'FAIL' ? null : (tell.values ?? null);
+  if (tell.state === 'PRUNED' && values === null && entry.base.directions.length === 1) {
+    const last = [...cached.intermediateValues.values()].at(-1);
+    values = last === undefined ? null : [last];
+  }
+  return finishedTrial(cached, { state: tell.state, values, constraints: tell.constraints ?? null, completedAt: now.toISOString() });
+}
