@@ -26,7 +26,7 @@ describePostgres('3 servers, 32 workers', (stores) => {
 
   async function runAll(studyName: string, space: Parameters<typeof runWorker>[0]['searchSpace']): Promise<AcknowledgedTell[]> {
     const results = await Promise.all(
-      range(WORKERS).map((i) => runWorker({ target: servers[i % servers.length].address, studyName, searchSpace: space, workerId: `w${i}` })),
+      range(WORKERS).map((i) => runWorker({ target: servers[i % servers.length].address, studyName, searchSpace: space, workerId: `w${i}`, tellAndAsk: i % 2 === 1 })),
     );
     return results.flat();
   }

@@ -63,6 +63,7 @@ describeOutage('Postgres stopped for 10 s mid-run', () => {
           studyName: 'outage',
           searchSpace: { x: { kind: 'float', low: -5, high: 5 }, n: { kind: 'int', low: 0, high: 1000 } },
           workerId: `w${i}`,
+          tellAndAsk: i % 2 === 1,
           budget: BUDGET,
           // Enough patience for a 10 s outage whatever the jitter draws: up to ~60 s of retrying, 1 s apart at most.
           retry: { maxAttempts: 80, maxDelayMs: 1_000 },

@@ -76,6 +76,7 @@ describePostgres('kill -9 of one server under load', (stores) => {
           studyName: 'server-crash',
           searchSpace: { x: { kind: 'float', low: -5, high: 5 }, n: { kind: 'int', low: 0, high: 1000 } },
           workerId: `w${i}`,
+          tellAndAsk: i % 2 === 1,
           budget: BUDGET,
           onTell,
           onRetry: (code) => retried.push(code),

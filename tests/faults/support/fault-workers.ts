@@ -1,4 +1,4 @@
-import { connect, type HpoClient, type RetryOptions, type SearchSpace, StudyDone } from '@hpo/client';
+import { connect, type HpoClient, type RetryOptions, type SearchSpace, StudyDone, type Trial } from '@hpo/client';
 
 /** A tell the server acknowledged: what a worker knows for sure was stored. */
 export interface AcknowledgedTell {
@@ -14,6 +14,8 @@ export interface WorkerRunOptions {
   readonly studyName: string;
   readonly searchSpace: SearchSpace;
   readonly workerId: string;
+  /** Tell each trial and ask the next in one TellAndAsk call (as optimize does) instead of two calls. */
+  readonly tellAndAsk?: boolean;
   /** Trials this worker runs before stopping; unlimited (until the study is done) when unset. */
   readonly budget?: number;
   readonly retry?: RetryOptions;
@@ -37,8 +39,8 @@ export function objective(params: Readonly<Record<string, unknown>>): number {
 }
 
 /**
- * One worker as a training loop would run it with the SDK: ask, compute, tell, until its budget is spent or the
- * study says it is done. Every tell it returns was acknowledged by a server.
+ * One worker as a training loop would run it with the SDK: ask, compute, tell (or tell and ask the next in one
+ * call), until its budget is spent or the study says it is done. Every tell it returns was acknowledged by a server.
  */
 export async function runWorker(options: WorkerRunOptions): Promise<AcknowledgedTell[]> {
   const client: HpoClient = await connect(options.target, {
@@ -52,18 +54,34 @@ export async function runWorker(options: WorkerRunOptions): Promise<Acknowledged
   const told: AcknowledgedTell[] = [];
   try {
     const study = await client.loadStudy(options.studyName);
-    while (options.budget === undefined || told.length < options.budget) {
-      let trial;
-      try {
-        trial = await study.ask(options.searchSpace);
-      } catch (error) {
-        if (error instanceof StudyDone) break;
-        throw error;
+    const more = () => options.budget === undefined || told.length < options.budget;
+    let trial: Trial | null = null;
+    while (more()) {
+      if (trial === null) {
+        try {
+          trial = await study.ask(options.searchSpace);
+        } catch (error) {
+          if (error instanceof StudyDone) break;
+          throw error;
+        }
       }
       const params = { ...trial.params };
       const value = objective(params);
-      await study.tell(trial, value);
       const tell = { trialId: trial.id, number: trial.number, value, params };
+      if (options.tellAndAsk && options.budget !== undefined && told.length + 1 >= options.budget) {
+        // The last trial of a budget: asking for another would start a trial nobody runs.
+        await study.tell(trial, value);
+        trial = null;
+      } else if (options.tellAndAsk) {
+        trial = (await study.tellAndAsk(trial, value, options.searchSpace)).next;
+        told.push(tell);
+        options.onTell?.(tell);
+        if (trial === null) break;
+        continue;
+      } else {
+        await study.tell(trial, value);
+        trial = null;
+      }
       told.push(tell);
       options.onTell?.(tell);
     }
