@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.js';
 import { PGliteDialect } from './pglite-dialect.js';
+import { namedStatementPool } from './prepared-statement-pool.js';
 
 export interface OpenDatabaseOptions {
   /** A Postgres connection string; when set, Postgres is used. */
@@ -53,6 +54,10 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<O
       query_timeout: 35_000,
       idle_in_transaction_session_timeout: 60_000,
       keepAlive: true,
+      // Statements run prepared (namedStatementPool) but planned for their parameters every time: a generic plan
+      // is cached once, and one made while a table was small (a fresh study) stays a sequential scan of trials
+      // as it grows until autovacuum next analyzes it. Parse and analysis are still skipped.
+      options: '-c plan_cache_mode=force_custom_plan',
       types: pgTypes,
     });
     // An idle client losing its connection must not crash the process; the pool replaces it.
@@ -61,7 +66,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<O
     // admin shutdown) even when the query in flight already failed, and the pool listens only while idle.
     // The failed query still rejects, and the pool drops the broken client on release.
     pool.on('connect', (client) => client.on('error', () => {}));
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: namedStatementPool(pool) }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
   let pglite: PGlite;
