@@ -33,6 +33,15 @@ describe('ScratchBuffers', () => {
     expect(big.length).toBe(1 << 20);
   });
 
+  it('hold a step that outgrew its buffer in one buffer from the next reset on', () => {
+    const scratch = new ScratchBuffers();
+    const spilled = Array.from({ length: 10 }, () => scratch.f64(20_000)); // 1.6 MB: more than the first buffer
+    expect(new Set(spilled.map((a) => a.buffer)).size).toBeGreaterThan(1);
+    scratch.reset();
+    const again = Array.from({ length: 10 }, () => scratch.f64(20_000));
+    expect(new Set(again.map((a) => a.buffer)).size).toBe(1);
+  });
+
   it('give estimators built step after step on one set of buffers the densities, bounds and argmax of fresh ones', () => {
     const rng = createRng(4, 0, 'scratch');
     const scratch = new ScratchBuffers();
