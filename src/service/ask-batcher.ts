@@ -5,7 +5,7 @@ import { prefixField, underField } from '../core/field-prefix.js';
 import { SamplerExhausted } from '../core/sampler.js';
 import type { FrozenTrial, TrialState } from '../core/trial.js';
 import type { NewTrialRow, StudyRow, TrialRow } from '../storage/database.js';
-import { findRequestResponses, insertAskedTrials, lockWaitingTrials, type RequestResponse } from '../storage/batch-repository.js';
+import { findRequestResponsesByMethod, insertAskedTrials, lockWaitingTrials, type RequestResponse } from '../storage/batch-repository.js';
 import { lockStudyByNameWithXmin, markStudyDone } from '../storage/study-repository.js';
 import { findTrialById, findTrialByNumber, updateTrial } from '../storage/trial-repository.js';
 import { AskPipeline, newRunningTrial } from './ask-pipeline.js';
@@ -14,7 +14,7 @@ import type { AskResult, TellInput, TrialRecord } from './hpo-service.js';
 import { requestIdReused } from './idempotency.js';
 import { validateRequestId, validateSearchSpace, validateStudyName, validateWorkerId } from './limits.js';
 import { inTransaction, type ServiceContext, type Tx } from './service-context.js';
-import { type DecidedTells, decideTells, finishedTrial, writeTells } from './tell-decisions.js';
+import { type DecidedTells, decideTells, finishedTrial, requestKeys, writeTells } from './tell-decisions.js';
 import { validateTell, type ValidTell } from './tell-validation.js';
 import { type StudyCacheEntry, studyViewOver, type TrialsByState } from './study-cache.js';
 import { frozenTrialOf, storedParamsOf, trialRecordFromFrozen, trialRecordOf } from './trial-record.js';
@@ -161,19 +161,21 @@ async function askBatch(
     return await inTransaction(ctx, async (trx) => {
       // A retried attempt may decide differently from the one the pipeline was built on.
       made?.discard();
-      const keys = [...new Set(inputs.map((i) => i.requestId).filter((k): k is string => k !== undefined))];
       const locked = await lockStudyByNameWithXmin(trx, studyName);
       if (!locked) return inputs.map(() => ({ error: new NotFoundError('study', studyName) }));
       // The locking statement's snapshot xmin serves the cache refresh below (one round trip fewer).
       const { study, xmin } = locked;
-      // Read after the study lock: a retry of an ask always targets the same study, so the lock already
-      // serialises it with its original (no request-key lock needed), and this read sees the original's answer.
-      const stored = (await findRequestResponses(trx, 'Ask', keys)) as Map<string, StoredAsk>;
+      // Read after the study lock: a retry of an ask (or of a TellAndAsk) always targets the same study, so the
+      // lock already serialises it with its original (no request-key lock needed), and this read sees the
+      // original's answer; the tells' ids come in the same statement.
+      const tellers = inputs.flatMap((input, index) => (input.tell ? [index] : []));
+      const toldBy = tellers.map((i) => inputs[i].tell!);
+      const answered = await findRequestResponsesByMethod(trx, { Ask: requestKeys(inputs), Tell: requestKeys(toldBy) });
+      const stored = answered.get('Ask') as Map<string, StoredAsk>;
 
       const now = ctx.now();
       // The tells of TellAndAsk calls, judged under their rows' locks (taken after the study's, always).
-      const tellers = inputs.flatMap((input, index) => (input.tell ? [index] : []));
-      const tells: DecidedTells | null = tellers.length > 0 ? await decideTells(trx, tellers.map((i) => inputs[i].tell!), now.toISOString()) : null;
+      const tells: DecidedTells | null = tellers.length > 0 ? await decideTells(trx, toldBy, now.toISOString(), answered.get('Tell')) : null;
       const tellOf = new Map(tellers.map((input, j) => [input, tells!.decisions[j]]));
 
       const entry = ctx.cache.entryFor(study);
@@ -272,7 +274,7 @@ async function askBatch(
 
       // Only the writes and the commit are left: asks queued behind this batch can be sampled meanwhile.
       decided(byState !== null && studyDone === null ? new AskPipeline(entry, byState, [...told, ...taken], nextNumber, ctx.now) : null);
-      const toldRecords = tells ? await writeTells(trx, tellers.map((i) => inputs[i].tell!), tells) : [];
+      const toldRecords = tells ? await writeTells(trx, toldBy, tells) : [];
       const toldOf = new Map(tellers.map((input, j) => [input, toldRecords[j]]));
       const answers = await writeDecisions(trx, study, inputs, decisions, { now, markDone, newCount: nextNumber - study.next_trial_number });
       return answers.map((answer, index): Outcome => {

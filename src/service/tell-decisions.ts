@@ -40,12 +40,17 @@ function sameValues(a: readonly number[] | null, b: readonly number[] | null): b
  * answered before, and judges each tell exactly as a single tell would be judged, in order: a later tell of the
  * same trial in the same batch is judged against the earlier one's outcome. Nothing is written.
  */
-export async function decideTells(trx: Tx, tells: readonly ValidTell[], now: string): Promise<DecidedTells> {
-  const keys = [...new Set(tells.map((t) => t.requestId).filter((k): k is string => k !== undefined))];
+export async function decideTells(
+  trx: Tx,
+  tells: readonly ValidTell[],
+  now: string,
+  answered?: ReadonlyMap<string, unknown>,
+): Promise<DecidedTells> {
   const rows = new Map((await lockTrialsWithStudies(trx, [...new Set(tells.map((t) => t.trialId))])).map((r) => [r.id, r]));
   // Read after the row locks: a retry of a tell targets the same trial, so the lock serialises it with its
-  // original (no request-key lock needed), and this read sees the original's answer.
-  const stored = (await findRequestResponses(trx, 'Tell', keys)) as Map<string, { trialId: number }>;
+  // original (no request-key lock needed), and this read sees the original's answer. A caller that already
+  // holds a lock serialising the retries (the ask batch's study lock, for TellAndAsk) passes what it read.
+  const stored = (answered ?? (await findRequestResponses(trx, 'Tell', requestKeys(tells)))) as ReadonlyMap<string, { trialId: number }>;
 
   // Trials told by an earlier tell of this batch, as they will be once written.
   const finishing = new Map<number, TrialFinish>();
@@ -88,6 +93,11 @@ export async function decideTells(trx: Tx, tells: readonly ValidTell[], now: str
     }
   }
   return { decisions, finishing, rows };
+}
+
+/** The distinct request ids of `calls`. */
+export function requestKeys(calls: ReadonlyArray<{ readonly requestId?: string }>): string[] {
+  return [...new Set(calls.map((c) => c.requestId).filter((k): k is string => k !== undefined))];
 }
 
 /**

@@ -12,17 +12,30 @@ type Db = Kysely<Database> | Transaction<Database>;
 
 /** Stored responses by key, for the keys that have one. */
 export async function findRequestResponses(db: Db, method: string, keys: readonly string[]): Promise<Map<string, unknown>> {
-  const found = new Map<string, unknown>();
-  if (keys.length === 0) return found;
+  return (await findRequestResponsesByMethod(db, { [method]: keys })).get(method) ?? new Map();
+}
+
+/**
+ * The responses stored for request ids of several methods, in one statement: per method, key → response
+ * (a batch carrying TellAndAsk calls reads its asks' and tells' ids at once).
+ */
+export async function findRequestResponsesByMethod(
+  db: Db,
+  keysByMethod: Readonly<Record<string, readonly string[]>>,
+): Promise<Map<string, Map<string, unknown>>> {
+  const wanted = new Map(Object.entries(keysByMethod).filter(([, keys]) => keys.length > 0).map(([m, keys]) => [m, new Set(keys)]));
+  const found = new Map<string, Map<string, unknown>>(Object.keys(keysByMethod).map((m) => [m, new Map()]));
+  if (wanted.size === 0) return found;
   const rows = await db
     .selectFrom('request_ids')
-    .select(['key', 'response'])
-    .where('method', '=', method)
-    // One array parameter rather than `in ($2, $3, …)`: the same statement text (one prepared statement) for any
-    // number of keys.
-    .where('key', '=', sql<string>`any(${[...keys]}::text[])`)
+    .select(['method', 'key', 'response'])
+    // Array parameters rather than `in ($2, $3, …)`: the same statement text (one prepared statement) for any
+    // number of keys and methods.
+    .where('method', '=', sql<string>`any(${[...wanted.keys()]}::text[])`)
+    .where('key', '=', sql<string>`any(${[...new Set([...wanted.values()].flatMap((k) => [...k]))]}::text[])`)
     .execute();
-  for (const r of rows) found.set(r.key, r.response);
+  // The two lists cross: keep each row only under a method that asked for its key.
+  for (const r of rows) if (wanted.get(r.method)?.has(r.key)) found.get(r.method)!.set(r.key, r.response);
   return found;
 }
 
