@@ -1,35 +1,20 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import {
   AlreadyExists,
-  connect,
   FailedPrecondition,
-  type HpoClient,
   InvalidArgument,
   StudyDone,
   StudyNotFound,
 } from '@hpo/client';
-import { describeStores, type TestStore } from '../../support/test-database.js';
-import { type RestartableServer, serveForSdk } from './served-store.js';
+import { describeStores } from '../../support/test-database.js';
+import { useServedSdk } from './served-store.js';
 
 describeStores('ask-and-tell, enqueue and typed errors through the SDK', (stores) => {
-  let store: TestStore;
-  let server: RestartableServer;
-  let client: HpoClient;
+  const sdk = useServedSdk(stores);
 
-  beforeAll(async () => {
-    store = await stores.open();
-    server = await serveForSdk(store);
-    client = await connect(server.address);
-  });
-
-  afterAll(async () => {
-    await client?.close();
-    await server?.close();
-    await store?.close();
-  });
 
   it('asks with a declared space, tells values, and refuses a second tell without changing anything', async () => {
-    const study = await client.createStudy({ name: 'ask-tell', direction: 'maximize', sampler: { random: {} }, seed: 11 });
+    const study = await sdk.client.createStudy({ name: 'ask-tell', direction: 'maximize', sampler: { random: {} }, seed: 11 });
     const trial = await study.ask({
       lr: { kind: 'float', low: 1e-4, high: 1e-1, log: true },
       units: { kind: 'int', low: 16, high: 64, step: 16 },
@@ -48,7 +33,7 @@ describeStores('ask-and-tell, enqueue and typed errors through the SDK', (stores
   });
 
   it('rejects a NaN tell as InvalidArgument and lets the trial be told again', async () => {
-    const study = await client.createStudy({ name: 'nan-tell', direction: 'minimize', sampler: { random: {} } });
+    const study = await sdk.client.createStudy({ name: 'nan-tell', direction: 'minimize', sampler: { random: {} } });
     const trial = await study.ask();
     const error = await study.tell(trial, NaN).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidArgument);
@@ -57,7 +42,7 @@ describeStores('ask-and-tell, enqueue and typed errors through the SDK', (stores
   });
 
   it('tells PRUNED and FAIL (with the reason kept), also by trial number', async () => {
-    const study = await client.createStudy({ name: 'states', direction: 'minimize', sampler: { random: {} } });
+    const study = await sdk.client.createStudy({ name: 'states', direction: 'minimize', sampler: { random: {} } });
     const a = await study.ask();
     await a.report(3, 0);
     expect(await study.tell(a, 'PRUNED')).toMatchObject({ state: 'PRUNED' });
@@ -69,7 +54,7 @@ describeStores('ask-and-tell, enqueue and typed errors through the SDK', (stores
   });
 
   it('hands out enqueued trials first, with their fixed params', async () => {
-    const study = await client.createStudy({ name: 'enqueue', direction: 'minimize', sampler: { random: {} } });
+    const study = await sdk.client.createStudy({ name: 'enqueue', direction: 'minimize', sampler: { random: {} } });
     const waiting = await study.enqueueTrial({ lr: 0.01, opt: 'adam' }, { userAttrs: { source: 'by hand' } });
     expect(waiting).toMatchObject({ state: 'WAITING', params: { lr: 0.01, opt: 'adam' } });
     const trial = await study.ask();
@@ -82,36 +67,36 @@ describeStores('ask-and-tell, enqueue and typed errors through the SDK', (stores
   });
 
   it('pages through many trials with study.trials', async () => {
-    const study = await client.createStudy({ name: 'paging', direction: 'minimize', sampler: { random: {} } });
+    const study = await sdk.client.createStudy({ name: 'paging', direction: 'minimize', sampler: { random: {} } });
     for (let i = 0; i < 7; i++) await study.tell(await study.ask(), i);
     const all = await study.trials({ pageSize: 3 });
     expect(all.map((t) => t.value)).toEqual([0, 1, 2, 3, 4, 5, 6]);
     expect((await study.trials({ states: ['COMPLETE'], pageSize: 2 })).length).toBe(7);
   });
 
-  it('maps server errors to typed errors carrying the server message', async () => {
-    const error = await client.loadStudy('no-such-study').catch((e: unknown) => e);
+  it('maps sdk.server errors to typed errors carrying the sdk.server message', async () => {
+    const error = await sdk.client.loadStudy('no-such-study').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StudyNotFound);
     expect((error as Error).message).toContain('no-such-study');
-    await client.createStudy({ name: 'dup', direction: 'minimize' });
-    await expect(client.createStudy({ name: 'dup', direction: 'minimize' })).rejects.toBeInstanceOf(AlreadyExists);
-    const loaded = await client.createStudy({ name: 'dup', direction: 'minimize', loadIfExists: true });
+    await sdk.client.createStudy({ name: 'dup', direction: 'minimize' });
+    await expect(sdk.client.createStudy({ name: 'dup', direction: 'minimize' })).rejects.toBeInstanceOf(AlreadyExists);
+    const loaded = await sdk.client.createStudy({ name: 'dup', direction: 'minimize', loadIfExists: true });
     expect(loaded.created).toBe(false);
-    await expect(client.createStudy({ name: 'bad-pruner', direction: 'minimize', pruner: { percentile: { percentile: 250 } } })).rejects.toThrow(
+    await expect(sdk.client.createStudy({ name: 'bad-pruner', direction: 'minimize', pruner: { percentile: { percentile: 250 } } })).rejects.toThrow(
       /percentile/,
     );
   });
 
   it('lists and deletes studies', async () => {
-    await client.createStudy({ name: 'to-delete', direction: 'minimize' });
-    expect((await client.listStudies()).map((s) => s.name)).toContain('to-delete');
-    await client.deleteStudy('to-delete');
-    expect((await client.listStudies()).map((s) => s.name)).not.toContain('to-delete');
-    await expect(client.loadStudy('to-delete')).rejects.toBeInstanceOf(StudyNotFound);
+    await sdk.client.createStudy({ name: 'to-delete', direction: 'minimize' });
+    expect((await sdk.client.listStudies()).map((s) => s.name)).toContain('to-delete');
+    await sdk.client.deleteStudy('to-delete');
+    expect((await sdk.client.listStudies()).map((s) => s.name)).not.toContain('to-delete');
+    await expect(sdk.client.loadStudy('to-delete')).rejects.toBeInstanceOf(StudyNotFound);
   });
 
   it('throws StudyDone from ask once the budget is spent', async () => {
-    const study = await client.createStudy({ name: 'done', direction: 'minimize', maxTrials: 1, sampler: { random: {} } });
+    const study = await sdk.client.createStudy({ name: 'done', direction: 'minimize', maxTrials: 1, sampler: { random: {} } });
     await study.tell(await study.ask(), 1);
     await expect(study.ask()).rejects.toBeInstanceOf(StudyDone);
   });

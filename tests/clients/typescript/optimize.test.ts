@@ -1,29 +1,16 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { connect, type FrozenTrial, type HpoClient, InvalidArgument, type OptimizeProgress, TrialPruned } from '@hpo/client';
-import { describeStores, type TestStore } from '../../support/test-database.js';
-import { type RestartableServer, serveForSdk } from './served-store.js';
+import { expect, it } from 'vitest';
+import { type FrozenTrial, InvalidArgument, type OptimizeProgress, TrialPruned } from '@hpo/client';
+import { describeStores } from '../../support/test-database.js';
+import { useServedSdk } from './served-store.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describeStores('study.optimize against a real server', (stores) => {
-  let store: TestStore;
-  let server: RestartableServer;
-  let client: HpoClient;
+  const sdk = useServedSdk(stores);
 
-  beforeAll(async () => {
-    store = await stores.open();
-    server = await serveForSdk(store);
-    client = await connect(server.address);
-  });
-
-  afterAll(async () => {
-    await client?.close();
-    await server?.close();
-    await store?.close();
-  });
 
   it('runs nTrials trials with concurrency, stores each COMPLETE with its value, and finds the best', async () => {
-    const study = await client.createStudy({ name: 'full-run', direction: 'minimize', seed: 1, sampler: { tpe: { nStartupTrials: 4 } } });
+    const study = await sdk.client.createStudy({ name: 'full-run', direction: 'minimize', seed: 1, sampler: { tpe: { nStartupTrials: 4 } } });
     const progress: OptimizeProgress[] = [];
     const seen: FrozenTrial[] = [];
     const result = await study.optimize(
@@ -53,7 +40,7 @@ describeStores('study.optimize against a real server', (stores) => {
   });
 
   it('counts nTrials per call, as Optuna does', async () => {
-    const study = await client.createStudy({ name: 'per-call', direction: 'minimize', sampler: { random: {} } });
+    const study = await sdk.client.createStudy({ name: 'per-call', direction: 'minimize', sampler: { random: {} } });
     const objective = async (trial: { suggestFloat: (n: string, l: number, h: number) => Promise<number> }) => trial.suggestFloat('x', 0, 1);
     await study.optimize(objective, { nTrials: 3 });
     await study.optimize(objective, { nTrials: 4, concurrency: 2 });
@@ -61,7 +48,7 @@ describeStores('study.optimize against a real server', (stores) => {
   });
 
   it('supports define-by-run: parameters depend on earlier ones, and a repeated suggest returns the same value', async () => {
-    const study = await client.createStudy({ name: 'define-by-run', direction: 'minimize', seed: 3, sampler: { random: {} } });
+    const study = await sdk.client.createStudy({ name: 'define-by-run', direction: 'minimize', seed: 3, sampler: { random: {} } });
     await study.optimize(
       async (trial) => {
         const model = await trial.suggestCategorical('model', ['linear', 'tree']);
@@ -92,7 +79,7 @@ describeStores('study.optimize against a real server', (stores) => {
   });
 
   it('prunes through report: report answers true, TrialPruned stores PRUNED with the curve so far', async () => {
-    const study = await client.createStudy({
+    const study = await sdk.client.createStudy({
       name: 'pruning',
       direction: 'minimize',
       sampler: { random: {} },
@@ -127,7 +114,7 @@ describeStores('study.optimize against a real server', (stores) => {
   });
 
   it('marks a trial FAIL with the error text and stops when the error is not caught', async () => {
-    const study = await client.createStudy({ name: 'uncaught', direction: 'minimize', sampler: { random: {} } });
+    const study = await sdk.client.createStudy({ name: 'uncaught', direction: 'minimize', sampler: { random: {} } });
     let calls = 0;
     await expect(
       study.optimize(
@@ -145,7 +132,7 @@ describeStores('study.optimize against a real server', (stores) => {
   });
 
   it('goes on after errors that `catch` lists, and fails NaN results without stopping', async () => {
-    const study = await client.createStudy({ name: 'caught', direction: 'minimize', sampler: { random: {} } });
+    const study = await sdk.client.createStudy({ name: 'caught', direction: 'minimize', sampler: { random: {} } });
     let n = 0;
     const result = await study.optimize(
       async (trial) => {
@@ -164,8 +151,8 @@ describeStores('study.optimize against a real server', (stores) => {
     ]);
   });
 
-  it('surfaces a server refusal inside the objective as a typed error naming the problem', async () => {
-    const study = await client.createStudy({ name: 'bad-suggest', direction: 'minimize', sampler: { random: {} } });
+  it('surfaces a sdk.server refusal inside the objective as a typed error naming the problem', async () => {
+    const study = await sdk.client.createStudy({ name: 'bad-suggest', direction: 'minimize', sampler: { random: {} } });
     let caught: unknown;
     await study.optimize(
       async (trial) => {
@@ -184,7 +171,7 @@ describeStores('study.optimize against a real server', (stores) => {
   });
 
   it('on abort, tells running trials FAIL at once and leaves none RUNNING', async () => {
-    const study = await client.createStudy({ name: 'abort', direction: 'minimize', sampler: { random: {} } });
+    const study = await sdk.client.createStudy({ name: 'abort', direction: 'minimize', sampler: { random: {} } });
     const controller = new AbortController();
     const reasons: unknown[] = [];
     let started = 0;
@@ -216,7 +203,7 @@ describeStores('study.optimize against a real server', (stores) => {
   });
 
   it('starts no trial after timeoutMs, and lets the running one finish', async () => {
-    const study = await client.createStudy({ name: 'timeout', direction: 'minimize', sampler: { random: {} } });
+    const study = await sdk.client.createStudy({ name: 'timeout', direction: 'minimize', sampler: { random: {} } });
     const result = await study.optimize(
       async (trial) => {
         await sleep(150);
@@ -232,7 +219,7 @@ describeStores('study.optimize against a real server', (stores) => {
   });
 
   it('stops starting trials after study.stop() from a callback', async () => {
-    const study = await client.createStudy({ name: 'stop', direction: 'minimize', sampler: { random: {} } });
+    const study = await sdk.client.createStudy({ name: 'stop', direction: 'minimize', sampler: { random: {} } });
     const result = await study.optimize(async (trial) => trial.suggestFloat('x', 0, 1), {
       nTrials: 50,
       callbacks: [(s, t) => (t.number >= 2 ? s.stop() : undefined)],
@@ -242,7 +229,7 @@ describeStores('study.optimize against a real server', (stores) => {
   });
 
   it('optimises several objectives and returns the Pareto front', async () => {
-    const study = await client.createStudy({ name: 'two-objectives', directions: ['minimize', 'minimize'], seed: 5, sampler: { random: {} } });
+    const study = await sdk.client.createStudy({ name: 'two-objectives', directions: ['minimize', 'minimize'], seed: 5, sampler: { random: {} } });
     await study.optimize(
       async (trial) => {
         const x = await trial.suggestFloat('x', 0, 1);

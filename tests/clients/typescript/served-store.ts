@@ -1,7 +1,9 @@
 import { pino } from 'pino';
 import { createHpoService, type HpoServiceImpl } from '../../../src/service/create-hpo-service.js';
 import { type RunningGrpcServer, startGrpcServer } from '../../../src/server/grpc-server.js';
-import type { TestStore } from '../../support/test-database.js';
+import { afterAll, beforeAll } from 'vitest';
+import { connect, type HpoClient } from '@hpo/client';
+import type { StoreFactory, TestStore } from '../../support/test-database.js';
 
 /**
  * A real hpo server on localhost over a test store, as the SDK meets it: port 0 the first time, and `restart()`
@@ -49,5 +51,34 @@ export async function serveForSdk(store: TestStore, options: { reaperIntervalMs?
     stop,
     start,
     close: () => stop(1000),
+  };
+}
+
+/** A real server over a fresh test store and an SDK client connected to it, for one describe block. */
+export interface ServedSdk {
+  readonly server: RestartableServer;
+  readonly client: HpoClient;
+}
+
+/** Opens the store, serves it and connects in beforeAll; closes all three in afterAll. */
+export function useServedSdk(stores: StoreFactory): ServedSdk {
+  const held = {} as { store: TestStore; server: RestartableServer; client: HpoClient };
+  beforeAll(async () => {
+    held.store = await stores.open();
+    held.server = await serveForSdk(held.store);
+    held.client = await connect(held.server.address);
+  });
+  afterAll(async () => {
+    await held.client?.close();
+    await held.server?.close();
+    await held.store?.close();
+  });
+  return {
+    get server() {
+      return held.server;
+    },
+    get client() {
+      return held.client;
+    },
   };
 }

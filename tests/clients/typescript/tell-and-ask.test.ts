@@ -1,8 +1,8 @@
 import { type Interceptor, InterceptingCall, type Metadata, type StatusObject, status } from '@grpc/grpc-js';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { connect, type HpoClient, InvalidArgument, type SearchSpace } from '@hpo/client';
-import { describeStores, type TestStore } from '../../support/test-database.js';
-import { type RestartableServer, serveForSdk } from './served-store.js';
+import { expect, it } from 'vitest';
+import { connect, InvalidArgument, type SearchSpace } from '@hpo/client';
+import { describeStores } from '../../support/test-database.js';
+import { useServedSdk } from './served-store.js';
 
 const SPACE: SearchSpace = { x: { kind: 'float', low: 0, high: 1 } };
 
@@ -35,25 +35,12 @@ function loseReplies(method: string, count: number, lost: string[]): Interceptor
 }
 
 describeStores('SDK tellAndAsk against a real server', (stores) => {
-  let store: TestStore;
-  let server: RestartableServer;
-  let client: HpoClient;
+  const sdk = useServedSdk(stores);
 
-  beforeAll(async () => {
-    store = await stores.open();
-    server = await serveForSdk(store);
-    client = await connect(server.address);
-  });
-
-  afterAll(async () => {
-    await client?.close();
-    await server?.close();
-    await store?.close();
-  });
 
   it('optimize without callbacks makes one call per trial: each lane asks once, then tells and asks together', async () => {
     const counts = new Map<string, number>();
-    const counted = await connect(server.address, { channelOptions: { interceptors: [countCalls(counts)] } as never });
+    const counted = await connect(sdk.server.address, { channelOptions: { interceptors: [countCalls(counts)] } as never });
     try {
       const study = await counted.createStudy({ name: 'one-call-per-trial', direction: 'minimize', sampler: { random: {} } });
       counts.clear();
@@ -70,7 +57,7 @@ describeStores('SDK tellAndAsk against a real server', (stores) => {
 
   it('optimize with callbacks asks after them (two calls per trial), so stop() from a callback starts no new trial', async () => {
     const counts = new Map<string, number>();
-    const counted = await connect(server.address, { channelOptions: { interceptors: [countCalls(counts)] } as never });
+    const counted = await connect(sdk.server.address, { channelOptions: { interceptors: [countCalls(counts)] } as never });
     try {
       const study = await counted.createStudy({ name: 'callbacks-then-ask', direction: 'minimize', sampler: { random: {} } });
       counts.clear();
@@ -87,7 +74,7 @@ describeStores('SDK tellAndAsk against a real server', (stores) => {
   });
 
   it('stores the told trial and starts the next one RUNNING, sampled from the search space', async () => {
-    const study = await client.createStudy({ name: 'told-and-next', direction: 'minimize', sampler: { random: {} } });
+    const study = await sdk.client.createStudy({ name: 'told-and-next', direction: 'minimize', sampler: { random: {} } });
     const first = await study.ask(SPACE);
     const { told, next } = await study.tellAndAsk(first, 0.25, SPACE);
     expect(told).toMatchObject({ number: 0, state: 'COMPLETE', value: 0.25 });
@@ -102,7 +89,7 @@ describeStores('SDK tellAndAsk against a real server', (stores) => {
 
   it('a TellAndAsk whose reply was lost is retried with the same request ids: the same next trial, no other created', async () => {
     const lost: string[] = [];
-    const lossy = await connect(server.address, {
+    const lossy = await connect(sdk.server.address, {
       channelOptions: { interceptors: [loseReplies('TellAndAsk', 2, lost)] } as never,
       retry: { initialDelayMs: 1, maxDelayMs: 5 },
     });
@@ -125,7 +112,7 @@ describeStores('SDK tellAndAsk against a real server', (stores) => {
   });
 
   it('a refused tell fails the call with INVALID_ARGUMENT naming tell.values, and asks for nothing', async () => {
-    const study = await client.createStudy({ name: 'refused-tell', direction: 'minimize', sampler: { random: {} } });
+    const study = await sdk.client.createStudy({ name: 'refused-tell', direction: 'minimize', sampler: { random: {} } });
     const first = await study.ask(SPACE);
     const error = await study.tellAndAsk(first, [1, 2], SPACE).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidArgument);
@@ -140,7 +127,7 @@ describeStores('SDK tellAndAsk against a real server', (stores) => {
   });
 
   it('an ask half the wire already shows invalid is refused, named under ask., before anything is told', async () => {
-    const study = await client.createStudy({ name: 'refused-ask', direction: 'minimize', sampler: { random: {} } });
+    const study = await sdk.client.createStudy({ name: 'refused-ask', direction: 'minimize', sampler: { random: {} } });
     const first = await study.ask(SPACE);
     const error = await study.tellAndAsk(first, 1, { x: { kind: 'float', low: 2, high: 1 } }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidArgument);
@@ -149,14 +136,14 @@ describeStores('SDK tellAndAsk against a real server', (stores) => {
   });
 
   it('returns next null when the study is done, and optimize ends with studyDone and the exact budget', async () => {
-    const study = await client.createStudy({ name: 'done-after-tell', direction: 'minimize', maxTrials: 1, sampler: { random: {} } });
+    const study = await sdk.client.createStudy({ name: 'done-after-tell', direction: 'minimize', maxTrials: 1, sampler: { random: {} } });
     const first = await study.ask(SPACE);
     const { told, next } = await study.tellAndAsk(first, 0.1, SPACE);
     expect(told.state).toBe('COMPLETE');
     expect(next).toBeNull();
     expect(await study.trials()).toHaveLength(1);
 
-    const budget = await client.createStudy({ name: 'done-in-optimize', direction: 'minimize', maxTrials: 7, sampler: { random: {} } });
+    const budget = await sdk.client.createStudy({ name: 'done-in-optimize', direction: 'minimize', maxTrials: 7, sampler: { random: {} } });
     const result = await budget.optimize((trial) => Number(trial.params.x), { concurrency: 3, searchSpace: SPACE });
     expect(result).toMatchObject({ stoppedBy: 'studyDone', started: 7, complete: 7 });
     const trials = await budget.trials();
