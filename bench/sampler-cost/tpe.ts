@@ -95,6 +95,11 @@ function msPerAsk(sampler: Sampler, trials: FrozenTrial[], space: SearchSpace, a
       cpus.push((c.user + c.system) / 1000);
     }
   }
+  return summarise(times, cpus);
+}
+
+/** Median and p90 wall time, median and mean CPU time of the timed asks (ms). */
+function summarise(times: number[], cpus: number[]) {
   times.sort((a, b) => a - b);
   cpus.sort((a, b) => a - b);
   return {
@@ -164,15 +169,7 @@ function cpuPerAskRunning(sampler: Sampler, finished: FrozenTrial[], space: Sear
       cpus.push((c.user + c.system) / 1000);
     }
   }
-  times.sort((a, b) => a - b);
-  cpus.sort((a, b) => a - b);
-  return {
-    median: times[Math.floor(times.length / 2)],
-    p90: times[Math.min(times.length - 1, Math.floor(times.length * 0.9))],
-    cpu: cpus[Math.floor(cpus.length / 2)],
-    // The mean carries the garbage collections a median leaves out (a full GC every few dozen asks).
-    meanCpu: cpus.reduce((a, b) => a + b, 0) / cpus.length,
-  };
+  return summarise(times, cpus);
 }
 
 const argv = process.argv.slice(2);
