@@ -16,6 +16,7 @@ import { DEFAULT_MAX_MESSAGE_BYTES } from './server/grpc-server.js';
  *   --log-format            HPO_LOG_FORMAT                      pretty on a terminal, json otherwise
  *   --max-message-bytes     HPO_MAX_MESSAGE_BYTES               4194304 (4 MiB)
  *   --shutdown-grace        HPO_SHUTDOWN_GRACE_SECONDS          15
+ *   --sampling-threads      HPO_SAMPLING_THREADS                (the service's default)
  *   --auth                  HPO_AUTH                            none on a loopback host; elsewhere required
  *   --tokens-file           HPO_TOKENS_FILE                     (none; implies --auth tokens)
  *   --tls-cert, --tls-key   HPO_TLS_CERT, HPO_TLS_KEY           (plaintext)
@@ -59,6 +60,8 @@ export interface ServeConfig {
   readonly maxMessageBytes: number;
   readonly shutdownGraceMs: number;
   readonly security: SecurityConfig;
+  /** Threads sampling asks beside the event loop (0 or 1); undefined: the service's default. */
+  readonly samplingThreads?: 0 | 1;
 }
 
 /** Authentication and TLS, as given; src/server/security.ts checks them (files, combinations) at start. */
@@ -90,6 +93,7 @@ export interface ServeFlags extends DatabaseFlags, LoggingFlags, SecurityFlags {
   readonly port?: string;
   readonly maxMessageBytes?: string;
   readonly shutdownGrace?: string;
+  readonly samplingThreads?: string;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
@@ -179,9 +183,12 @@ export function resolveServeConfig(flags: ServeFlags, env: Env, stdoutIsTty = fa
     0,
     3600,
   );
+  const threads = nonEmpty(flags.samplingThreads) ?? nonEmpty(env.HPO_SAMPLING_THREADS);
+  const samplingThreads = threads === undefined ? undefined : (parseInteger(threads, 'sampling threads', 0, 1) as 0 | 1);
   return {
     host,
     port,
+    samplingThreads,
     database: resolveDatabaseConfig(flags, env),
     logging: resolveLoggingConfig(flags, env, stdoutIsTty),
     maxMessageBytes,

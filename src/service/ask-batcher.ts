@@ -9,14 +9,15 @@ import { findRequestResponsesByMethod, insertAskedTrials, lockWaitingTrials, typ
 import { lockStudyByNameWithXmin, markStudyDone } from '../storage/study-repository.js';
 import { findTrialById, findTrialByNumber, updateTrial } from '../storage/trial-repository.js';
 import { AskPipeline, newRunningTrial } from './ask-pipeline.js';
-import { doneReason, sampleNewTrial } from './sample-new-trial.js';
+import { doneReason } from './sample-new-trial.js';
+import { type SampleNewTrial, sampleInThread } from './sampling-thread.js';
 import type { AskResult, TellInput, TrialRecord } from './hpo-service.js';
 import { requestIdReused } from './idempotency.js';
 import { validateRequestId, validateSearchSpace, validateStudyName, validateWorkerId } from './limits.js';
 import { inTransaction, type ServiceContext, type Tx } from './service-context.js';
 import { type DecidedTells, decideTells, finishedTrial, requestKeys, writeTells } from './tell-decisions.js';
 import { validateTell, type ValidTell } from './tell-validation.js';
-import { type StudyCacheEntry, studyViewOver, type TrialsByState } from './study-cache.js';
+import type { StudyCacheEntry, TrialsSnapshot } from './study-cache.js';
 import { frozenTrialOf, storedParamsOf, trialRecordFromFrozen, trialRecordOf } from './trial-record.js';
 
 export interface AskInput {
@@ -63,7 +64,11 @@ export class AskBatcher {
   private readonly queues = new Map<string, PendingAsk[]>();
   private readonly pipelines = new Map<string, AskPipeline>();
 
-  constructor(private readonly ctx: ServiceContext) {}
+  /** `sample` samples each new trial (in-thread by default, or in the sampling thread: see SamplingThread). */
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly sample: SampleNewTrial = sampleInThread,
+  ) {}
 
   ask(input: AskInput): Promise<AskResult> {
     return this.submit(() => validateAsk(input)).then((answer) => answer.next);
@@ -108,7 +113,7 @@ export class AskBatcher {
         // this batch takes; the pipeline keeps proposing until this batch decides, then the batch replaces it.
         const previous = this.pipelines.get(studyName);
         previous?.follow(() => inputs);
-        return askBatch(this.ctx, studyName, inputs, previous, (next) => {
+        return askBatch(this.ctx, this.sample, studyName, inputs, previous, (next) => {
           if (this.pipelines.get(studyName) === previous) this.pipelines.delete(studyName);
           if (next && this.queues.get(studyName) === queue) {
             this.pipelines.set(studyName, next);
@@ -145,6 +150,7 @@ type Decision =
 
 async function askBatch(
   ctx: ServiceContext,
+  sample: SampleNewTrial,
   studyName: string,
   inputs: readonly QueuedAsk[],
   pipeline: AskPipeline | undefined,
@@ -190,7 +196,7 @@ async function askBatch(
       let waiting: TrialRow[] | null = null;
       let nextNumber = study.next_trial_number;
       // The study as this batch's samplers see it: the cache plus the trials taken so far in this batch.
-      let byState: TrialsByState | null = null;
+      let snapshot: TrialsSnapshot | null = null;
       const taken: FrozenTrial[] = [];
       const decisions: Decision[] = [];
       const firstByKey = new Map<string, number>();
@@ -221,7 +227,7 @@ async function askBatch(
         if (counts === null) {
           await entry.refresh(trx, xmin);
           counts = entry.countByState();
-          byState = entry.trialsByState();
+          snapshot = entry.snapshot();
           told = tells ? toldInStudy(entry, tells, study.id, counts) : [];
         }
         if (study.max_trials !== null) {
@@ -239,7 +245,7 @@ async function askBatch(
         }
         if (waiting === null) waiting = counts.WAITING > 0 ? await lockWaitingTrials(trx, study.id, inputs.length) : [];
         const waitingRow = waiting.shift();
-        const proposal = waitingRow ? undefined : ahead?.take(input);
+        const proposal = waitingRow ? undefined : await ahead?.take(input);
         let trial: FrozenTrial;
         if (proposal && proposal.number === nextNumber) {
           trial = { ...proposal, startedAt: now };
@@ -250,7 +256,8 @@ async function askBatch(
             ? { ...frozenTrialOf(waitingRow, EMPTY_VALUES), state: 'RUNNING', startedAt: now }
             : newRunningTrial(nextNumber, now);
           try {
-            trial = sampleNewTrial(entry, fresh, input.searchSpace, studyViewOver(entry.base, byState!, [...told, ...taken, fresh]));
+            // Awaited one by one: each ask's sampler sees the trials the earlier ones took.
+            trial = await sample(entry, fresh, input.searchSpace, snapshot!, [...told, ...taken, fresh]);
           } catch (error) {
             if (waitingRow) waiting.unshift(waitingRow);
             if (error instanceof SamplerExhausted) {
@@ -273,7 +280,7 @@ async function askBatch(
       }
 
       // Only the writes and the commit are left: asks queued behind this batch can be sampled meanwhile.
-      decided(byState !== null && studyDone === null ? new AskPipeline(entry, byState, [...told, ...taken], nextNumber, ctx.now) : null);
+      decided(snapshot !== null && studyDone === null ? new AskPipeline(entry, snapshot, [...told, ...taken], nextNumber, ctx.now, sample) : null);
       const toldRecords = tells ? await writeTells(trx, toldBy, tells) : [];
       const toldOf = new Map(tellers.map((input, j) => [input, toldRecords[j]]));
       const answers = await writeDecisions(trx, study, inputs, decisions, { now, markDone, newCount: nextNumber - study.next_trial_number });

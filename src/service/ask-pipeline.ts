@@ -1,8 +1,8 @@
 import type { FrozenTrial } from '../core/trial.js';
 import { MAX_BATCH } from './batch-queue.js';
 import type { QueuedAsk } from './ask-batcher.js';
-import { sampleNewTrial } from './sample-new-trial.js';
-import { type StudyCacheEntry, studyViewOver, type TrialsByState } from './study-cache.js';
+import type { SampleNewTrial } from './sampling-thread.js';
+import type { StudyCacheEntry, TrialsSnapshot } from './study-cache.js';
 import { finishedTrial } from './tell-decisions.js';
 import type { ValidTell } from './tell-validation.js';
 
@@ -26,20 +26,28 @@ export class AskPipeline {
   private readonly proposals = new Map<QueuedAsk, FrozenTrial>();
   private scheduled = false;
   private stopped = false;
+  private discarded = false;
+  // The proposal being sampled (in the sampling thread, or in-thread), until it is recorded.
+  private pending: { readonly ask: QueuedAsk; readonly done: Promise<void> } | null = null;
   private source: () => ArrayLike<QueuedAsk> = () => [];
 
   constructor(
     readonly entry: StudyCacheEntry,
-    private readonly byState: TrialsByState,
+    private readonly snapshot: TrialsSnapshot,
     private readonly inFlight: readonly FrozenTrial[],
     /** The number the first proposal gets: the in-flight batch's next number once it commits. */
     readonly firstNumber: number,
     private readonly now: () => Date,
+    private readonly sample: SampleNewTrial,
   ) {}
 
-  /** The proposal made for `ask`, if any; stops proposing (the batch taking it has begun deciding). */
-  take(ask: QueuedAsk): FrozenTrial | undefined {
+  /**
+   * The proposal made for `ask`, if any (waiting for it if it is being sampled); stops proposing (the batch
+   * taking it has begun deciding).
+   */
+  async take(ask: QueuedAsk): Promise<FrozenTrial | undefined> {
     this.stopped = true;
+    if (this.pending?.ask === ask) await this.pending.done;
     return this.proposals.get(ask);
   }
 
@@ -50,6 +58,7 @@ export class AskPipeline {
   /** Stops and forgets every proposal: the batch they built on is being decided again (a retried transaction). */
   discard(): void {
     this.stopped = true;
+    this.discarded = true;
     this.proposals.clear();
   }
 
@@ -63,7 +72,7 @@ export class AskPipeline {
 
   /** Proposes for the next ask without one, one ask per macrotask, until every followed ask has one. */
   schedule(): void {
-    if (this.scheduled || this.stopped) return;
+    if (this.scheduled || this.stopped || this.pending) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
@@ -71,12 +80,17 @@ export class AskPipeline {
       const list = this.source();
       const index = this.proposed.length;
       if (index >= list.length || index >= MAX_BATCH) return;
-      this.proposeFor(list[index]);
-      this.schedule();
+      const ask = list[index];
+      const pending = { ask, done: this.proposeFor(ask) };
+      this.pending = pending;
+      void pending.done.then(() => {
+        if (this.pending === pending) this.pending = null;
+        this.schedule();
+      });
     });
   }
 
-  private proposeFor(ask: QueuedAsk): void {
+  private async proposeFor(ask: QueuedAsk): Promise<void> {
     const now = this.now();
     const fresh = newRunningTrial(this.firstNumber + this.proposed.length, now);
     const told = ask.tell ? assumedTold(this.entry, ask.tell, now) : undefined;
@@ -84,12 +98,14 @@ export class AskPipeline {
     let trial: FrozenTrial;
     try {
       const overrides = [...this.inFlight, ...this.told, ...this.proposed, fresh];
-      trial = sampleNewTrial(this.entry, fresh, ask.searchSpace, studyViewOver(this.entry.base, this.byState, overrides));
+      trial = await this.sample(this.entry, fresh, ask.searchSpace, this.snapshot, overrides);
     } catch {
       // Whatever went wrong (a grid used up, a sampler error) happens again under the lock, where it is answered.
       this.stopped = true;
       return;
     }
+    // A proposal that lands after stop() still holds (take checks its number); after discard() it does not.
+    if (this.discarded) return;
     this.proposed.push(trial);
     this.proposals.set(ask, trial);
   }

@@ -9,6 +9,7 @@ import type { HpoService } from './hpo-service.js';
 import { reapExpiredTrials } from './lease-reaper.js';
 import { report } from './report.js';
 import type { ServiceContext, ServiceLogger } from './service-context.js';
+import { SamplingThread } from './sampling-thread.js';
 import { StudyCache } from './study-cache.js';
 import { createStudy, deleteStudy, getStudy, listStudies, setStudyUserAttr } from './study-operations.js';
 import { suggest } from './suggest.js';
@@ -24,6 +25,11 @@ export interface CreateHpoServiceOptions {
   readonly now?: () => Date;
   /** How long request ids are remembered for retries (default 24 h). */
   readonly requestIdTtlMs?: number;
+  /**
+   * 1: asks of TPE and GP studies are sampled in a worker thread, beside the event loop (see sampling-thread.ts);
+   * 0: on the event loop. Suggest (define-by-run) always samples in-thread. Default 0.
+   */
+  readonly samplingThreads?: 0 | 1;
   /** Called last by close(), e.g. the `close` of openDatabase, so that close() also closes the storage. */
   readonly closeDatabase?: () => Promise<void>;
 }
@@ -34,6 +40,8 @@ export interface HpoServiceImpl extends HpoService {
   reapExpiredTrials(): Promise<number>;
 }
 
+export const DEFAULT_SAMPLING_THREADS: 0 | 1 = 0;
+
 const SILENT_LOGGER: ServiceLogger = { info() {}, warn() {}, error() {} };
 
 /**
@@ -41,14 +49,17 @@ const SILENT_LOGGER: ServiceLogger = { info() {}, warn() {}, error() {} };
  * (otherwise the caller closes `db`).
  */
 export function createHpoService(options: CreateHpoServiceOptions): HpoServiceImpl {
+  const logger = options.logger ?? SILENT_LOGGER;
+  const sampling = (options.samplingThreads ?? DEFAULT_SAMPLING_THREADS) > 0 ? new SamplingThread({ logger }) : null;
   const ctx: ServiceContext = {
     db: options.db,
-    cache: new StudyCache(),
-    logger: options.logger ?? SILENT_LOGGER,
+    // The sampling thread's mirror of a study lives as long as the study's cache entry.
+    cache: new StudyCache(undefined, sampling ? (id) => sampling.forget(id) : undefined),
+    logger,
     now: options.now ?? (() => new Date()),
   };
   // Concurrent asks of one study share one transaction, with the tells of TellAndAsk calls (see ask-batcher.ts).
-  const asks = new AskBatcher(ctx);
+  const asks = new AskBatcher(ctx, sampling?.sample);
   // Concurrent tells share one transaction too (see tell-batcher.ts).
   const tells = new TellBatcher(ctx);
   const ttl = options.requestIdTtlMs ?? 24 * 3600 * 1000;
@@ -93,6 +104,7 @@ export function createHpoService(options: CreateHpoServiceOptions): HpoServiceIm
       if (timer) clearInterval(timer);
       await reaping;
       ctx.cache.clear();
+      await sampling?.close();
       await options.closeDatabase?.();
     },
   };

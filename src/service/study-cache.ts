@@ -20,6 +20,16 @@ export type TrialsByState = Readonly<Record<TrialState, readonly FrozenTrial[]>>
 
 const NO_TRIALS: TrialsByState = { WAITING: [], RUNNING: [], COMPLETE: [], PRUNED: [], FAIL: [] };
 
+/** The trials per state as one refresh left them, and that refresh's version (see StudyCacheEntry.version). */
+export interface TrialsSnapshot {
+  readonly byState: TrialsByState;
+  readonly version: number;
+}
+
+// A change log longer than this many trial versions (and longer than the study) is dropped: a mirror that has not
+// been updated for that long is cheaper to send again whole than to replay.
+const MIN_LOG_LIMIT = 1024;
+
 interface CachedTrial {
   readonly revision: number;
   /** The row's change marker (writing transaction id). */
@@ -38,6 +48,9 @@ interface CachedTrial {
 export class StudyCacheEntry {
   readonly sampler: Sampler;
   readonly pruner: Pruner;
+  /** The stored specs the sampler and pruner were built from (a sampling thread builds its own from them). */
+  readonly samplerSpec: SamplerSpec;
+  readonly prunerSpec: PrunerSpec;
   readonly base: { readonly id: number; readonly name: string; readonly directions: readonly Direction[]; readonly seed: number };
   private readonly trials = new Map<number, CachedTrial>();
   private readonly values = new Map<number, Map<number, number>>();
@@ -50,11 +63,18 @@ export class StudyCacheEntry {
   // Kept up to date by refresh (copy on write) so an ask at 5,000 trials neither refilters nor counts them all.
   private byState: TrialsByState = NO_TRIALS;
   private view: StudyView | null = null;
+  // Counts the refreshes that changed byState; with the log, what a mirror of byState elsewhere (the sampling
+  // thread) needs to catch up from the version it has. Null while nothing mirrors this entry.
+  private changeVersion = 0;
+  private changeLog: Array<{ readonly version: number; readonly trials: readonly FrozenTrial[] }> | null = null;
+  private changeLogSize = 0;
 
   constructor(study: StudyRow) {
     this.base = { id: study.id, name: study.name, directions: study.directions as Direction[], seed: Number(study.seed) };
-    this.sampler = createSampler(study.sampler as SamplerSpec);
-    this.pruner = createPruner(study.pruner as PrunerSpec, study.directions.length);
+    this.samplerSpec = study.sampler as SamplerSpec;
+    this.prunerSpec = study.pruner as PrunerSpec;
+    this.sampler = createSampler(this.samplerSpec);
+    this.pruner = createPruner(this.prunerSpec, study.directions.length);
   }
 
   /**
@@ -103,7 +123,11 @@ export class StudyCacheEntry {
       replaced.push([cached.trial, trial]);
       changed = true;
     }
-    if (replaced.length > 0) this.byState = withReplaced(this.byState, replaced);
+    if (replaced.length > 0) {
+      this.byState = withReplaced(this.byState, replaced);
+      this.changeVersion++;
+      if (this.changeLog) this.logChanges(replaced.map((r) => r[1]));
+    }
     if (this.xmin === null || changes.xmin > this.xmin) {
       this.xmin = changes.xmin;
       for (const id of this.recent) if (this.trials.get(id)!.changeXid < this.xmin) this.recent.delete(id);
@@ -112,6 +136,52 @@ export class StudyCacheEntry {
       this.sorted = null;
       this.view = null;
     }
+  }
+
+  private logChanges(trials: readonly FrozenTrial[]): void {
+    this.changeLog!.push({ version: this.changeVersion, trials });
+    this.changeLogSize += trials.length;
+    if (this.changeLogSize > Math.max(MIN_LOG_LIMIT, 2 * this.trials.size)) this.changeLog = null;
+  }
+
+  /** The version of trialsByState(): it grows with every refresh that changed a trial. */
+  get version(): number {
+    return this.changeVersion;
+  }
+
+  /** Trials per state with their version, read together. */
+  snapshot(): TrialsSnapshot {
+    return { byState: this.byState, version: this.changeVersion };
+  }
+
+  /** Starts (again) recording each refresh's changed trials, for a mirror that now holds the current version. */
+  startChangeLog(): void {
+    this.changeLog = [];
+    this.changeLogSize = 0;
+  }
+
+  /**
+   * The trial versions refreshes changed after version `from` up to `to` (in order; a later one of a trial
+   * replaces an earlier), forgetting those up to `to`: a mirror at `from` applying them is at `to`. Null when
+   * no log covers them (never started, or dropped for its length).
+   */
+  takeChanges(from: number, to: number): FrozenTrial[] | null {
+    const log = this.changeLog;
+    // The log started when the mirror was current and entries leave only once taken, so it covers `from` on.
+    if (log === null) return null;
+    const out: FrozenTrial[] = [];
+    let kept = 0;
+    for (const entry of log) {
+      if (entry.version <= from) continue;
+      if (entry.version > to) break;
+      out.push(...entry.trials);
+    }
+    while (kept < log.length && log[kept].version <= to) {
+      this.changeLogSize -= log[kept].trials.length;
+      kept++;
+    }
+    log.splice(0, kept);
+    return out;
   }
 
   /** The cached rows a delta read from `xmin` would return again unchanged (see readTrialChanges). */
@@ -182,7 +252,7 @@ function sortByStep(m: Map<number, number>): Map<number, number> {
 }
 
 /** `byState` with each [old, new] pair applied in order: old (if any) removed, new put in its state's list. */
-function withReplaced(byState: TrialsByState, replaced: ReadonlyArray<readonly [FrozenTrial | undefined, FrozenTrial]>): TrialsByState {
+export function withReplaced(byState: TrialsByState, replaced: ReadonlyArray<readonly [FrozenTrial | undefined, FrozenTrial]>): TrialsByState {
   const next: Record<TrialState, FrozenTrial[]> = { ...byState } as Record<TrialState, FrozenTrial[]>;
   const copied = new Set<TrialState>();
   const own = (s: TrialState): FrozenTrial[] => {
@@ -301,7 +371,11 @@ function binarySearchByNumber(list: readonly FrozenTrial[], number: number): { f
 export class StudyCache {
   private readonly entries = new Map<number, StudyCacheEntry>();
 
-  constructor(private readonly maxEntries = 256) {}
+  /** `onForget` hears of every study dropped (evicted, forgotten, cleared), e.g. to drop a mirror of it. */
+  constructor(
+    private readonly maxEntries = 256,
+    private readonly onForget: (studyId: number) => void = () => {},
+  ) {}
 
   entryFor(study: StudyRow): StudyCacheEntry {
     let entry = this.entries.get(study.id);
@@ -315,6 +389,7 @@ export class StudyCache {
     while (this.entries.size > this.maxEntries) {
       const oldest = this.entries.keys().next().value as number;
       this.entries.delete(oldest);
+      this.onForget(oldest);
     }
     return entry;
   }
@@ -325,10 +400,11 @@ export class StudyCache {
   }
 
   forget(studyId: number): void {
-    this.entries.delete(studyId);
+    if (this.entries.delete(studyId)) this.onForget(studyId);
   }
 
   clear(): void {
+    for (const id of this.entries.keys()) this.onForget(id);
     this.entries.clear();
   }
 }

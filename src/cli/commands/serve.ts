@@ -21,6 +21,7 @@ export function registerServeCommand(program: Command): void {
     .option('--port <port>', 'port to listen on, 0 for any free port (env HPO_PORT; default 50051)')
     .option('--max-message-bytes <bytes>', 'largest request or response (env HPO_MAX_MESSAGE_BYTES; default 4 MiB)')
     .option('--shutdown-grace <seconds>', 'on SIGTERM, how long calls in flight may finish (env HPO_SHUTDOWN_GRACE_SECONDS; default 15)')
+    .option('--sampling-threads <n>', '1: sample TPE and GP asks in a worker thread beside the event loop; 0: on it (env HPO_SAMPLING_THREADS)')
     .option('--auth <mode>', 'none, or tokens (env HPO_AUTH; default none on a loopback host, and required on any other)')
     .option('--tokens-file <file>', 'bearer tokens, one name:scope:secret per line (env HPO_TOKENS_FILE; implies --auth tokens)')
     .option('--tls-cert <file>', 'PEM certificate chain of the server (env HPO_TLS_CERT)')
@@ -79,7 +80,7 @@ export async function serve(config: ServeConfig, logger: Logger): Promise<void> 
     studyExists: (name) => studyExists(name),
   });
   const opened = await openMigratedStore(config.database, logger);
-  const service = createHpoService({ db: opened.db, logger });
+  const service = createHpoService({ db: opened.db, logger, samplingThreads: config.samplingThreads });
   studyExists = (name) =>
     service.getStudy(name).then(
       () => true,
