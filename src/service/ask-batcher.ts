@@ -10,7 +10,7 @@ import { lockStudyByNameWithXmin, markStudyDone } from '../storage/study-reposit
 import { findTrialById, findTrialByNumber, updateTrial } from '../storage/trial-repository.js';
 import { AskPipeline, newRunningTrial } from './ask-pipeline.js';
 import { doneReason } from './sample-new-trial.js';
-import { type SampleNewTrial, sampleInThread } from './sampling-thread.js';
+import { IN_THREAD, type Sampling } from './sampling-thread.js';
 import type { AskResult, TellInput, TrialRecord } from './hpo-service.js';
 import { requestIdReused } from './idempotency.js';
 import { validateRequestId, validateSearchSpace, validateStudyName, validateWorkerId } from './limits.js';
@@ -64,10 +64,10 @@ export class AskBatcher {
   private readonly queues = new Map<string, PendingAsk[]>();
   private readonly pipelines = new Map<string, AskPipeline>();
 
-  /** `sample` samples each new trial (in-thread by default, or in the sampling thread: see SamplingThread). */
+  /** `sampling` samples each new trial (in-thread by default, or in the sampling thread: see SamplingThread). */
   constructor(
     private readonly ctx: ServiceContext,
-    private readonly sample: SampleNewTrial = sampleInThread,
+    private readonly sampling: Sampling = IN_THREAD,
   ) {}
 
   ask(input: AskInput): Promise<AskResult> {
@@ -113,7 +113,7 @@ export class AskBatcher {
         // this batch takes; the pipeline keeps proposing until this batch decides, then the batch replaces it.
         const previous = this.pipelines.get(studyName);
         previous?.follow(() => inputs);
-        return askBatch(this.ctx, this.sample, studyName, inputs, previous, (next) => {
+        return askBatch(this.ctx, this.sampling, studyName, inputs, previous, (next) => {
           if (this.pipelines.get(studyName) === previous) this.pipelines.delete(studyName);
           if (next && this.queues.get(studyName) === queue) {
             this.pipelines.set(studyName, next);
@@ -150,7 +150,7 @@ type Decision =
 
 async function askBatch(
   ctx: ServiceContext,
-  sample: SampleNewTrial,
+  sampling: Sampling,
   studyName: string,
   inputs: readonly QueuedAsk[],
   pipeline: AskPipeline | undefined,
@@ -257,7 +257,7 @@ async function askBatch(
             : newRunningTrial(nextNumber, now);
           try {
             // Awaited one by one: each ask's sampler sees the trials the earlier ones took.
-            trial = await sample(entry, fresh, input.searchSpace, snapshot!, [...told, ...taken, fresh]);
+            trial = await sampling.sample(entry, fresh, input.searchSpace, snapshot!, [...told, ...taken, fresh]);
           } catch (error) {
             if (waitingRow) waiting.unshift(waitingRow);
             if (error instanceof SamplerExhausted) {
@@ -280,7 +280,7 @@ async function askBatch(
       }
 
       // Only the writes and the commit are left: asks queued behind this batch can be sampled meanwhile.
-      decided(snapshot !== null && studyDone === null ? new AskPipeline(entry, snapshot, [...told, ...taken], nextNumber, ctx.now, sample) : null);
+      decided(snapshot !== null && studyDone === null ? new AskPipeline(entry, snapshot, [...told, ...taken], nextNumber, ctx.now, sampling) : null);
       const toldRecords = tells ? await writeTells(trx, toldBy, tells) : [];
       const toldOf = new Map(tellers.map((input, j) => [input, toldRecords[j]]));
       const answers = await writeDecisions(trx, study, inputs, decisions, { now, markDone, newCount: nextNumber - study.next_trial_number });

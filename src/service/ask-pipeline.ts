@@ -1,7 +1,7 @@
 import type { FrozenTrial } from '../core/trial.js';
 import { MAX_BATCH } from './batch-queue.js';
 import type { QueuedAsk } from './ask-batcher.js';
-import type { SampleNewTrial } from './sampling-thread.js';
+import type { Override, Sampling } from './sampling-thread.js';
 import type { StudyCacheEntry, TrialsSnapshot } from './study-cache.js';
 import { finishedTrial } from './tell-decisions.js';
 import type { ValidTell } from './tell-validation.js';
@@ -20,16 +20,20 @@ const EMPTY_VALUES: ReadonlyMap<number, number> = new Map();
  * has anyway, and why proposals are only made for asks that arrive while a batch is in flight.
  */
 export class AskPipeline {
-  private readonly proposed: FrozenTrial[] = [];
+  // The proposals so far, in order: trials, or (chained in the sampling thread) samples not answered yet.
+  private readonly proposed: Override[] = [];
   // The trials the proposed asks' tells (TellAndAsk) will have finished, as each ask's sampler should see them.
   private readonly told: FrozenTrial[] = [];
   private readonly proposals = new Map<QueuedAsk, FrozenTrial>();
+  // Proposals being sampled, until recorded.
+  private readonly pending = new Map<QueuedAsk, Promise<void>>();
   private scheduled = false;
   private stopped = false;
   private discarded = false;
-  // The proposal being sampled (in the sampling thread, or in-thread), until it is recorded.
-  private pending: { readonly ask: QueuedAsk; readonly done: Promise<void> } | null = null;
   private source: () => ArrayLike<QueuedAsk> = () => [];
+  // In the sampling thread, proposals are chained: sent back to back, each naming the ones before it, instead of
+  // one per round trip (the thread would idle while the event loop gets to the reply).
+  private readonly chaining: boolean;
 
   constructor(
     readonly entry: StudyCacheEntry,
@@ -38,8 +42,10 @@ export class AskPipeline {
     /** The number the first proposal gets: the in-flight batch's next number once it commits. */
     readonly firstNumber: number,
     private readonly now: () => Date,
-    private readonly sample: SampleNewTrial,
-  ) {}
+    private readonly sampling: Sampling,
+  ) {
+    this.chaining = sampling.chains?.(entry) ?? false;
+  }
 
   /**
    * The proposal made for `ask`, if any (waiting for it if it is being sampled); stops proposing (the batch
@@ -47,7 +53,8 @@ export class AskPipeline {
    */
   async take(ask: QueuedAsk): Promise<FrozenTrial | undefined> {
     this.stopped = true;
-    if (this.pending?.ask === ask) await this.pending.done;
+    const pending = this.pending.get(ask);
+    if (pending) await pending;
     return this.proposals.get(ask);
   }
 
@@ -70,23 +77,30 @@ export class AskPipeline {
     this.source = asks;
   }
 
-  /** Proposes for the next ask without one, one ask per macrotask, until every followed ask has one. */
+  /**
+   * Proposes for the next asks without one until every followed ask has one: in-thread one ask per macrotask
+   * (so the commit's reply is not held up), chained all at once.
+   */
   schedule(): void {
-    if (this.scheduled || this.stopped || this.pending) return;
+    if (this.scheduled || this.stopped || (!this.chaining && this.pending.size > 0)) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      if (this.stopped) return;
       const list = this.source();
-      const index = this.proposed.length;
-      if (index >= list.length || index >= MAX_BATCH) return;
-      const ask = list[index];
-      const pending = { ask, done: this.proposeFor(ask) };
-      this.pending = pending;
-      void pending.done.then(() => {
-        if (this.pending === pending) this.pending = null;
-        this.schedule();
-      });
+      for (;;) {
+        const index = this.proposed.length;
+        if (this.stopped || index >= list.length || index >= MAX_BATCH) return;
+        const ask = list[index];
+        const done = this.proposeFor(ask);
+        this.pending.set(ask, done);
+        if (!this.chaining) {
+          void done.then(() => {
+            this.pending.delete(ask);
+            this.schedule();
+          });
+          return;
+        }
+      }
     });
   }
 
@@ -95,10 +109,22 @@ export class AskPipeline {
     const fresh = newRunningTrial(this.firstNumber + this.proposed.length, now);
     const told = ask.tell ? assumedTold(this.entry, ask.tell, now) : undefined;
     if (told) this.told.push(told);
+    const overrides = [...this.inFlight, ...this.told, ...this.proposed, fresh];
     let trial: FrozenTrial;
     try {
-      const overrides = [...this.inFlight, ...this.told, ...this.proposed, fresh];
-      trial = await this.sample(this.entry, fresh, ask.searchSpace, this.snapshot, overrides);
+      if (this.chaining) {
+        const chained = this.sampling.chain!(this.entry, fresh, ask.searchSpace, this.snapshot, overrides);
+        if (!chained) {
+          // The thread is gone, or no longer holds what this pipeline's snapshot needs: the batch samples.
+          this.stopped = true;
+          return;
+        }
+        this.proposed.push(chained);
+        trial = await chained.result;
+      } else {
+        trial = await this.sampling.sample(this.entry, fresh, ask.searchSpace, this.snapshot, overrides as FrozenTrial[]);
+        this.proposed.push(trial);
+      }
     } catch {
       // Whatever went wrong (a grid used up, a sampler error) happens again under the lock, where it is answered.
       this.stopped = true;
@@ -106,7 +132,6 @@ export class AskPipeline {
     }
     // A proposal that lands after stop() still holds (take checks its number); after discard() it does not.
     if (this.discarded) return;
-    this.proposed.push(trial);
     this.proposals.set(ask, trial);
   }
 }

@@ -59,7 +59,7 @@ export function createHpoService(options: CreateHpoServiceOptions): HpoServiceIm
     now: options.now ?? (() => new Date()),
   };
   // Concurrent asks of one study share one transaction, with the tells of TellAndAsk calls (see ask-batcher.ts).
-  const asks = new AskBatcher(ctx, sampling?.sample);
+  const asks = new AskBatcher(ctx, sampling?.sampling);
   // Concurrent tells share one transaction too (see tell-batcher.ts).
   const tells = new TellBatcher(ctx);
   const ttl = options.requestIdTtlMs ?? 24 * 3600 * 1000;

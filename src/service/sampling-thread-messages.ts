@@ -43,11 +43,14 @@ export type ToSamplingThread =
        * batch's asks each add the trial the previous one took, so each request sends two trials, not all taken.
        */
       readonly keep: number;
-      readonly overrides: readonly FrozenTrial[];
+      readonly overrides: readonly WireOverride[];
       readonly fresh: FrozenTrial;
       readonly space: SearchSpace;
     }
   | { readonly kind: 'forget'; readonly studyId: number };
+
+/** An override as sent: a trial, or the trial an earlier request of the study sampled (answered or not yet). */
+export type WireOverride = FrozenTrial | { readonly ref: number };
 
 /** What sampling chose for the fresh trial. */
 export interface SampledParams {

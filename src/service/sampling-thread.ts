@@ -3,16 +3,44 @@ import type { SearchSpace } from '../core/distribution.js';
 import type { FrozenTrial } from '../core/trial.js';
 import type { SamplerSpec } from '../../samplers/sampler-spec.js';
 import { sampleNewTrial } from './sample-new-trial.js';
-import { deserializeError, type FromSamplingThread, type SampledParams, type ToSamplingThread } from './sampling-thread-messages.js';
+import { deserializeError, type FromSamplingThread, type SampledParams, type ToSamplingThread, type WireOverride } from './sampling-thread-messages.js';
 import type { ServiceLogger } from './service-context.js';
 import { type StudyCacheEntry, studyViewOver, type TrialsSnapshot } from './study-cache.js';
 
 /** Samples a new trial over `snapshot` with `overrides` applied (see studyViewOver); resolves to the trial with its params. */
 export type SampleNewTrial = (entry: StudyCacheEntry, fresh: FrozenTrial, space: SearchSpace, snapshot: TrialsSnapshot, overrides: readonly FrozenTrial[]) => Promise<FrozenTrial>;
 
+/**
+ * A sample already sent to the thread. A later request may list it among its overrides before it is answered:
+ * the thread puts in the trial it sampled, so proposals for queued asks go out back to back, with no round trip
+ * between them.
+ */
+export class ChainedSample {
+  readonly wire: { readonly ref: number };
+  constructor(
+    requestId: number,
+    readonly result: Promise<FrozenTrial>,
+  ) {
+    this.wire = { ref: requestId };
+  }
+}
+
+export type Override = FrozenTrial | ChainedSample;
+
+/** How the ask batch and pipeline sample: `sample`, and where the sampling thread serves the study, `chain`. */
+export interface Sampling {
+  readonly sample: SampleNewTrial;
+  /** Whether `chain` serves this study (its sampler is sampled in the thread, and the thread runs). */
+  chains?(entry: StudyCacheEntry): boolean;
+  /** Sends a sample request now; null when it cannot go to the thread (the caller samples otherwise). */
+  chain?(entry: StudyCacheEntry, fresh: FrozenTrial, space: SearchSpace, snapshot: TrialsSnapshot, overrides: readonly Override[]): ChainedSample | null;
+}
+
 /** Samples on the calling thread (what `samplingThreads: 0` does). */
 export const sampleInThread: SampleNewTrial = async (entry, fresh, space, snapshot, overrides) =>
   sampleNewTrial(entry, fresh, space, studyViewOver(entry.base, snapshot.byState, overrides));
+
+export const IN_THREAD: Sampling = { sample: sampleInThread };
 
 /**
  * Samplers whose ask costs about what a round trip to the thread does (random, QMC: microseconds; grid: a
@@ -31,8 +59,8 @@ export interface SamplingThreadOptions {
 interface Sent {
   readonly entry: StudyCacheEntry;
   version: number;
-  /** The overrides of the last request (the thread keeps them too). */
-  overrides: readonly FrozenTrial[];
+  /** The overrides of the last request as sent (the thread keeps them too, resolved). */
+  overrides: readonly WireOverride[];
 }
 
 interface Waiting {
@@ -58,6 +86,11 @@ export class SamplingThread {
   private readonly waiting = new Map<number, Waiting>();
   private readonly sent = new Map<number, Sent>();
   private readonly offload: (spec: SamplerSpec) => boolean;
+  readonly sampling: Sampling = {
+    sample: (...args) => this.sample(...args),
+    chains: (entry) => !this.broken && this.offload(entry.samplerSpec),
+    chain: (...args) => this.send(...args),
+  };
   /** How many asks the thread answered (not counting in-thread ones): for tests and logs. */
   answered = 0;
 
@@ -65,10 +98,13 @@ export class SamplingThread {
     this.offload = options.offload ?? worthOffloading;
   }
 
-  readonly sample: SampleNewTrial = (entry, fresh, space, snapshot, overrides) => {
-    if (this.broken || !this.offload(entry.samplerSpec)) return sampleInThread(entry, fresh, space, snapshot, overrides);
+  readonly sample: SampleNewTrial = (entry, fresh, space, snapshot, overrides) =>
+    this.send(entry, fresh, space, snapshot, overrides)?.result ?? sampleInThread(entry, fresh, space, snapshot, overrides);
+
+  private send(entry: StudyCacheEntry, fresh: FrozenTrial, space: SearchSpace, snapshot: TrialsSnapshot, overrides: readonly Override[]): ChainedSample | null {
+    if (this.broken || !this.offload(entry.samplerSpec)) return null;
     const worker = this.worker ?? this.start();
-    if (!worker) return sampleInThread(entry, fresh, space, snapshot, overrides);
+    if (!worker) return null;
     const id = entry.base.id;
     let sent = this.sent.get(id);
     let setup: Pick<Extract<ToSamplingThread, { kind: 'sample' }>, 'setup' | 'full' | 'changes'>;
@@ -79,22 +115,23 @@ export class SamplingThread {
         sent.version = snapshot.version;
       } else if (snapshot.version === entry.version) {
         setup = this.fullSetup(entry, snapshot);
-      } else return sampleInThread(entry, fresh, space, snapshot, overrides);
+      } else return null;
     } else if (snapshot.version === entry.version) {
       setup = this.fullSetup(entry, snapshot);
     } else {
       // Older than what the thread holds, or than the cache now (no log reaches back to it): rare, see above.
-      return sampleInThread(entry, fresh, space, snapshot, overrides);
+      return null;
     }
     sent = this.sent.get(id)!;
     // Only what differs from the previous request's overrides crosses (by identity: the same trial objects).
+    const wire: WireOverride[] = overrides.map((o) => (o instanceof ChainedSample ? o.wire : o));
     const last = sent.overrides;
     let keep = 0;
-    while (keep < last.length && keep < overrides.length && last[keep] === overrides[keep]) keep++;
-    sent.overrides = overrides;
+    while (keep < last.length && keep < wire.length && last[keep] === wire[keep]) keep++;
+    sent.overrides = wire;
     const requestId = this.nextId++;
-    const message: ToSamplingThread = { kind: 'sample', id: requestId, studyId: id, ...setup, keep, overrides: overrides.slice(keep), fresh, space };
-    return new Promise<FrozenTrial>((resolve, reject) => {
+    const message: ToSamplingThread = { kind: 'sample', id: requestId, studyId: id, ...setup, keep, overrides: wire.slice(keep), fresh, space };
+    const result = new Promise<FrozenTrial>((resolve, reject) => {
       this.waiting.set(requestId, {
         resolve: (p) => resolve({ ...fresh, params: p.params, internalParams: p.internalParams, distributions: p.distributions, systemAttrs: p.systemAttrs }),
         reject: (error) => {
@@ -102,11 +139,15 @@ export class SamplingThread {
           if (this.sent.get(id) === sent) this.sent.delete(id);
           reject(error);
         },
-        fallback: () => sampleInThread(entry, fresh, space, snapshot, overrides).then(resolve, reject),
+        fallback: () =>
+          Promise.all(overrides.map((o) => (o instanceof ChainedSample ? o.result : o)))
+            .then((resolved) => sampleInThread(entry, fresh, space, snapshot, resolved))
+            .then(resolve, reject),
       });
       worker.postMessage(message);
     });
-  };
+    return new ChainedSample(requestId, result);
+  }
 
   private fullSetup(entry: StudyCacheEntry, snapshot: TrialsSnapshot): Pick<Extract<ToSamplingThread, { kind: 'sample' }>, 'setup' | 'full'> {
     entry.startChangeLog();

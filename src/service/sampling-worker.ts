@@ -18,7 +18,12 @@ interface Mirror {
   readonly byId: Map<number, FrozenTrial>;
   /** The previous request's overrides (see ToSamplingThread's keep). */
   overrides: readonly FrozenTrial[];
+  /** The trials the latest requests sampled, by request id, for requests chained on them. */
+  readonly results: Map<number, FrozenTrial>;
 }
+
+// Chained requests name requests sent just before them (at most a batch's worth): older results are dropped.
+const KEPT_RESULTS = 256;
 
 const mirrors = new Map<number, Mirror>();
 
@@ -32,6 +37,7 @@ function mirrorOf(setup: StudySetup, byState: TrialsByState): Mirror {
     byState,
     byId,
     overrides: [],
+    results: new Map(),
   };
 }
 
@@ -60,10 +66,18 @@ function handle(message: ToSamplingThread): FromSamplingThread | null {
     }
     if (!mirror) throw new Error(`sampling thread: no mirror of study ${message.studyId}`);
     if (message.changes) apply(mirror, message.changes);
-    const overrides = message.keep > 0 ? mirror.overrides.slice(0, message.keep).concat(message.overrides) : message.overrides;
+    const added = message.overrides.map((o) => {
+      if (!('ref' in o)) return o;
+      const earlier = mirror.results.get(o.ref);
+      if (!earlier) throw new Error(`sampling thread: the sample this one builds on (request ${o.ref}) failed`);
+      return earlier;
+    });
+    const overrides = message.keep > 0 ? mirror.overrides.slice(0, message.keep).concat(added) : added;
     mirror.overrides = overrides;
     const view = studyViewOver(mirror.base, mirror.byState, overrides);
     const trial = sampleNewTrialWith(mirror.sampler, mirror.pruner, message.fresh, message.space, view);
+    mirror.results.set(message.id, trial);
+    if (mirror.results.size > KEPT_RESULTS) mirror.results.delete(mirror.results.keys().next().value as number);
     return {
       id: message.id,
       ok: { params: trial.params, internalParams: trial.internalParams, distributions: trial.distributions, systemAttrs: trial.systemAttrs },

@@ -7,7 +7,7 @@ import { newRunningTrial } from '../../src/service/ask-pipeline.js';
 import { createHpoService } from '../../src/service/create-hpo-service.js';
 import type { CreateStudyInput } from '../../src/service/hpo-service.js';
 import { deserializeError, serializeError } from '../../src/service/sampling-thread-messages.js';
-import { sampleInThread, SamplingThread } from '../../src/service/sampling-thread.js';
+import { type ChainedSample, type Override, sampleInThread, SamplingThread } from '../../src/service/sampling-thread.js';
 import { StudyCacheEntry } from '../../src/service/study-cache.js';
 import { findStudyByName } from '../../src/storage/study-repository.js';
 import { askTrial, uniqueName, useServiceFixture } from '../support/service-fixture.js';
@@ -99,6 +99,25 @@ describePostgres('sampling thread', (stores) => {
       expect(picked(third.viaThread)).not.toEqual(picked(second.viaThread));
     });
   }
+
+  it('samples chained requests (each naming the earlier ones before they are answered) as in-thread one by one', async () => {
+    const name = await studyWith({ kind: 'tpe', options: { nStartupTrials: 5, constantLiar: true } }, 30);
+    const [a, b] = await entriesOf(name);
+    const now = new Date('2026-01-01T00:00:00Z');
+    const chained: Override[] = [];
+    for (let i = 0; i < 4; i++) {
+      const fresh = newRunningTrial(30 + i, now);
+      chained.push(thread.sampling.chain!(a, fresh, SPACE, a.snapshot(), [...chained, fresh])!);
+    }
+    const viaThread = await Promise.all(chained.map((c) => (c as ChainedSample).result));
+    const inThread: FrozenTrial[] = [];
+    for (let i = 0; i < 4; i++) {
+      const fresh = newRunningTrial(30 + i, now);
+      inThread.push(await sampleInThread(b, fresh, SPACE, b.snapshot(), [...inThread, fresh]));
+    }
+    expect(picked(viaThread)).toEqual(picked(inThread));
+    expect(new Set(viaThread.map((t) => JSON.stringify(t.params))).size).toBe(4);
+  });
 
   it('hands out grid points as in-thread and answers SamplerExhausted when the grid is used up', async () => {
     const name = await studyWith({ kind: 'grid', axes: { x: [1, 2, 3, 4, 5] } }, 2, GRID_SPACE);
