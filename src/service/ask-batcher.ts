@@ -1,5 +1,5 @@
 import type { SearchSpace } from '../core/distribution.js';
-import { drainInBatches, type Outcome as BatchOutcome, type Pending } from './batch-queue.js';
+import { MAX_BATCH, type Outcome as BatchOutcome, type Pending } from './batch-queue.js';
 import { InvalidArgumentError, NotFoundError } from '../core/errors.js';
 import { prefixField, underField } from '../core/field-prefix.js';
 import { SamplerExhausted } from '../core/sampler.js';
@@ -63,6 +63,10 @@ const EMPTY_VALUES: ReadonlyMap<number, number> = new Map();
 export class AskBatcher {
   private readonly queues = new Map<string, PendingAsk[]>();
   private readonly pipelines = new Map<string, AskPipeline>();
+  /** Batch transactions per study: one holds the study lock, one may wait for it (see startBatch). */
+  private readonly running = new Map<string, number>();
+  /** Studies with a batch that has begun but not yet taken its asks. */
+  private readonly waiting = new Set<string>();
 
   /** `sampling` samples each new trial (in-thread by default, or in the sampling thread: see SamplingThread). */
   constructor(
@@ -100,32 +104,57 @@ export class AskBatcher {
       }
       const queue: PendingAsk[] = [{ input: validated, resolve, reject }];
       this.queues.set(validated.studyName, queue);
-      void this.drain(validated.studyName, queue);
+      this.startBatch(validated.studyName, queue, undefined);
     });
   }
 
-  /** Runs transactions for a study until its queue is empty; the queue's presence marks the study busy. */
-  private async drain(studyName: string, queue: PendingAsk[]): Promise<void> {
-    await drainInBatches(
-      queue,
-      (inputs) => {
-        // The proposals made while the previous batch committed belong to the asks at the queue's head, which
-        // this batch takes; the pipeline keeps proposing until this batch decides, then the batch replaces it.
-        const previous = this.pipelines.get(studyName);
-        previous?.follow(() => inputs);
-        return askBatch(this.ctx, this.sampling, studyName, inputs, previous, (next) => {
-          if (this.pipelines.get(studyName) === previous) this.pipelines.delete(studyName);
-          if (next && this.queues.get(studyName) === queue) {
-            this.pipelines.set(studyName, next);
-            next.follow(() => queue.map((p) => p.input));
-            next.schedule();
-          }
-        });
-      },
-      () => {
+  /**
+   * Starts a batch transaction for the study. It takes its asks (up to MAX_BATCH from the queue's head) only once
+   * it holds the study lock, so it can begin early: when the batch before it has decided and asks are queued, the
+   * next one begins at once, and its BEGIN and lock statement wait in Postgres for that commit instead of
+   * following it. At most one batch waits for the lock while another holds it.
+   */
+  private startBatch(studyName: string, queue: PendingAsk[], pipeline: AskPipeline | undefined): void {
+    let taken: PendingAsk[] | null = null;
+    this.waiting.add(studyName);
+    const take = (): readonly QueuedAsk[] => {
+      if (taken === null) {
+        taken = queue.splice(0, MAX_BATCH);
+        this.waiting.delete(studyName);
+      }
+      return taken.map((p) => p.input);
+    };
+    this.running.set(studyName, (this.running.get(studyName) ?? 0) + 1);
+    const done = (settle: (calls: readonly PendingAsk[]) => void) => {
+      // A batch that failed before taking its asks (no connection, say) fails the ones it would have taken.
+      settle(taken ?? (take(), taken!));
+      const running = this.running.get(studyName)! - 1;
+      this.running.set(studyName, running);
+      if (queue.length > 0 && !this.waiting.has(studyName)) this.startBatch(studyName, queue, this.pipelines.get(studyName));
+      else if (running === 0 && queue.length === 0) {
         this.queues.delete(studyName);
         this.pipelines.delete(studyName);
-      },
+        this.running.delete(studyName);
+      }
+    };
+    askBatch(this.ctx, this.sampling, studyName, take, pipeline, (next) => {
+      if (this.pipelines.get(studyName) === pipeline) this.pipelines.delete(studyName);
+      if (next && this.queues.get(studyName) === queue) {
+        this.pipelines.set(studyName, next);
+        next.follow(() => queue.map((p) => p.input));
+        next.schedule();
+      }
+      if (queue.length > 0 && !this.waiting.has(studyName)) this.startBatch(studyName, queue, next ?? undefined);
+    }).then(
+      (outcomes) =>
+        done((calls) =>
+          calls.forEach((p, i) => {
+            const o = outcomes[i];
+            if ('ok' in o) p.resolve(o.ok);
+            else p.reject(o.error);
+          }),
+        ),
+      (error: unknown) => done((calls) => calls.forEach((p) => p.reject(error))),
     );
   }
 }
@@ -152,7 +181,7 @@ async function askBatch(
   ctx: ServiceContext,
   sampling: Sampling,
   studyName: string,
-  inputs: readonly QueuedAsk[],
+  take: () => readonly QueuedAsk[],
   pipeline: AskPipeline | undefined,
   onDecided: (next: AskPipeline | null) => void,
 ): Promise<Outcome[]> {
@@ -168,6 +197,11 @@ async function askBatch(
       // A retried attempt may decide differently from the one the pipeline was built on.
       made?.discard();
       const locked = await lockStudyByNameWithXmin(trx, studyName);
+      // The asks are taken now, holding the lock (the same ones again if the transaction is retried): what was
+      // sampled ahead while the batch before committed belongs to the queue's head.
+      pipeline?.stop();
+      const inputs = take();
+      if (inputs.length === 0) return [];
       if (!locked) return inputs.map(() => ({ error: new NotFoundError('study', studyName) }));
       // The locking statement's snapshot xmin serves the cache refresh below (one round trip fewer).
       const { study, xmin } = locked;

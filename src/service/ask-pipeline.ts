@@ -70,8 +70,8 @@ export class AskPipeline {
   }
 
   /**
-   * The asks to propose for, in order: the study's queue while the batch in flight commits, then the next
-   * batch's own list (the same asks, in the same order, taken from the queue's head) until that batch decides.
+   * The asks to propose for, in order: the study's queue, while the batch in flight commits and the next one
+   * waits for the study lock (that batch stops the pipeline and takes the queue's head once it holds the lock).
    */
   follow(asks: () => ArrayLike<QueuedAsk>): void {
     this.source = asks;
