@@ -25,6 +25,7 @@ const { values: args } = parseArgs({
     loop: { type: 'string', default: 'ask-tell,tell-and-ask' },
     trials: { type: 'string', default: '1000' },
     warmup: { type: 'string', default: '64' },
+    'jit-warmup': { type: 'string', default: '3000' },
     'database-url': { type: 'string', default: process.env.HPO_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
     section: { type: 'string', default: 'throughput' },
     'no-write': { type: 'boolean', default: false },
@@ -45,6 +46,8 @@ if (args.help) {
                                each loop runs on its own study, the loops of one cell back to back
   --trials 1000                timed trials per cell (after --warmup untimed ones, at least one per worker)
   --warmup 64
+  --jit-warmup 3000            untimed trials before the first cell (16 workers, each loop, a random study of
+                               its own), so that no cell is measured while the server's and client's JIT is cold
   --database-url URL           Postgres server (a scratch database is created and dropped); HPO_BENCH_DATABASE_URL
   --section throughput         bench/RESULTS.md section to write; --no-write to only print
   --server-profile DIR         run the server under node --cpu-prof, profile written to DIR on exit`);
@@ -60,6 +63,7 @@ const loops = list(args.loop!) as WorkerLoop[];
 for (const loop of loops) if (!WORKER_LOOPS.includes(loop)) throw new Error(`--loop: unknown loop ${loop}; use ${WORKER_LOOPS.join(', ')}`);
 const trialsPerCell = Number(args.trials);
 const warmup = Number(args.warmup);
+const jitWarmup = Number(args['jit-warmup']);
 
 const SAMPLERS: Record<string, SamplerSpec> = {
   random: { kind: 'random' },
@@ -129,10 +133,16 @@ async function runStore(kind: string): Promise<Row[]> {
   const rows: Row[] = [];
   try {
     process.stderr.write(`[${kind}] preparing ${studies.length} studies\n`);
-    await prepareStore(location, studies);
+    // The JIT warm-up's own studies: measured cells must not pay for compiling the server's and client's code.
+    const warmups = jitWarmup > 0 ? loops.map((loop) => ({ name: `jit-warmup-${loop}`, sampler: SAMPLERS.random, finished: 0, loop })) : [];
+    await prepareStore(location, [...warmups, ...studies]);
     const profileDir = args['server-profile'];
     const server = await startServer(serverArgs, profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []);
     try {
+      for (const w of warmups) {
+        process.stderr.write(`[${kind}] JIT warm-up: ${jitWarmup} untimed trials, 16 workers, ${w.loop}\n`);
+        await runCell(server.address, w.name, w.loop, 16, jitWarmup, 16, undefined, cpuProbe(server.child.pid!, stats, dbName));
+      }
       for (const s of studies) {
         const cpu = cpuProbe(server.child.pid!, stats, dbName);
         const result = await runCell(server.address, s.name, s.loop, s.workers, trialsPerCell, Math.max(warmup, s.workers), commitCounter, cpu);
