@@ -32,6 +32,8 @@ export interface TpeOptions {
   readonly localScale?: number;
   /** How many local-refinement trials (the best) l and g see; -1 = all. They all set the incumbent. */
   readonly localKept?: number;
+  /** g (the bad group's density) from at most this many of its trials, the newest; 0 = all of them. */
+  readonly aboveWindow?: number;
   /** Share of multivariate trials sampled by the univariate estimators instead. */
   readonly univariateFraction?: number;
   /** Share of local candidates that are coordinate hops (the incumbent with one coordinate drawn from l). */

@@ -18,7 +18,7 @@ import { parseSamplerArg } from './sampler-arg.js';
 import { type QualityRun, type QualityTask, runQuality } from './run-quality.js';
 import { fmt, medianIqr } from './summary-stats.js';
 
-const BUDGETS = [25, 50, 100, 200, 400, 1000];
+const BUDGETS = [25, 50, 100, 200, 400, 1000, 2000];
 
 interface Flags {
   samplers: string[];

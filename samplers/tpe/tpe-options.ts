@@ -24,6 +24,7 @@ export interface ResolvedTpeOptions {
   readonly localTopK: number;
   readonly localScale: number;
   readonly localKept: number;
+  readonly aboveWindow: number;
   readonly univariateFraction: number;
   readonly localHopFraction: number;
   readonly localCentres: number;
@@ -55,6 +56,7 @@ export const TPE_DEFAULTS: ResolvedTpeOptions = {
   localTopK: 5,
   localScale: 1,
   localKept: -1,
+  aboveWindow: 1000,
   univariateFraction: 0,
   localHopFraction: 0,
   localCentres: 5,
@@ -120,6 +122,7 @@ export function resolveTpeOptions(options: TpeOptions): ResolvedTpeOptions {
   int(o.localTopK, 'local_top_k', 2, 1000);
   positive(o.localScale, 'local_scale');
   int(o.localKept, 'local_kept', -1, 1_000_000);
+  int(o.aboveWindow, 'above_window', 0, 1_000_000_000);
   if (!(o.univariateFraction >= 0 && o.univariateFraction <= 1))
     throw new InvalidArgumentError(`${FIELD}.univariate_fraction`, `must be in [0, 1], got ${o.univariateFraction}`);
   int(o.localCentres, 'local_centres', 1, 1000);

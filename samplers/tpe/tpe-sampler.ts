@@ -179,8 +179,13 @@ export class TpeSampler implements Sampler {
       modelled === usable ? table.columns(rows, at, this.scratch) : columnsOf(trials, names, domains);
     const l = new ParzenEstimator(domains, columnsAt(split.below, split.belowAt), belowWeights, options, undefined, this.scratch);
     // Univariate widths of g come from the table's kept order of each axis (no sort of the history per ask).
-    const gWidths = !options.multivariate && modelled === usable ? table.neighbourWidths(rows, split.aboveAt, options.considerEndpoints) : undefined;
-    const g = new ParzenEstimator(domains, columnsAt(split.above, split.aboveAt), this.weights(split.above.length), options, gWidths, this.scratch);
+    // g from the newest `aboveWindow` trials of the bad group (in number order, so the newest are last): past it,
+    // an ask's cost stops growing with the history.
+    const cut = this.options.aboveWindow > 0 ? Math.max(0, split.above.length - this.options.aboveWindow) : 0;
+    const above = cut > 0 ? split.above.slice(cut) : split.above;
+    const aboveAt = cut > 0 ? split.aboveAt.subarray(cut) : split.aboveAt;
+    const gWidths = !options.multivariate && modelled === usable ? table.neighbourWidths(rows, aboveAt, options.considerEndpoints) : undefined;
+    const g = new ParzenEstimator(domains, columnsAt(above, aboveAt), this.weights(above.length), options, gWidths, this.scratch);
     let candidates: Points;
     if (local) {
       const incumbents = bestOf(usable, { facts: table.splitFacts(), rows }, study.directions[0], this.options.localTopK, constraintsEnabled);

@@ -141,8 +141,8 @@ export function samplerSpecToWire(spec: SamplerSpec): WireSamplerSpec {
         },
       };
     case 'tpe': {
-      // clipScale, rankWeights, localKept, univariateFraction and localHopFraction are experiment-only knobs (samplers/tpe/README.md), not on the wire.
-      const { gamma, weights, bandwidth, clipScale: _c, rankWeights: _r, localKept: _k, univariateFraction: _u, localHopFraction: _h, ...rest } = spec.options;
+      // clipScale, rankWeights, localKept, univariateFraction, localHopFraction and aboveWindow are experiment-only knobs (samplers/tpe/README.md), not on the wire.
+      const { gamma, weights, bandwidth, clipScale: _c, rankWeights: _r, localKept: _k, univariateFraction: _u, localHopFraction: _h, aboveWindow: _w, ...rest } = spec.options;
       return {
         kind: {
           $case: 'tpe',

@@ -93,8 +93,11 @@ describe('TPE suggestions', () => {
       mixedUnivariate: digest(stream(spaces.mixed, { multivariate: false }, 4, 60, 1)),
       fiveOptuna: digest(stream(spaces.five, { multivariate: false, constantLiar: false, bandwidth: 'optuna', marginalCandidates: 0, localFraction: 0 }, 5, 60, 3)),
       twoObjectives: digest(stream(spaces.floats, {}, 6, 40, 1, ['minimize', 'minimize'])),
-      largeThroughput: digest(largeHistory(spaces.throughput, {})),
-      largeMixed: digest(largeHistory(spaces.mixed, {})),
+      // The whole bad group, as before the window (aboveWindow, default 1,000) existed.
+      largeThroughput: digest(largeHistory(spaces.throughput, { aboveWindow: 0 })),
+      largeMixed: digest(largeHistory(spaces.mixed, { aboveWindow: 0 })),
+      // The defaults: g from the newest 1,000 bad trials (pinned when the window was introduced).
+      largeThroughputWindow: digest(largeHistory(spaces.throughput, {})),
     };
     expect(streams).toEqual(EXPECTED);
   });
@@ -109,4 +112,5 @@ const EXPECTED = {
   twoObjectives: '27425de7138f5420',
   largeThroughput: 'fe8661a3df54a397',
   largeMixed: '15843b02a63b741b',
+  largeThroughputWindow: '7d806f0dbc791dd2',
 };
