@@ -1,5 +1,5 @@
 import type { SearchSpace } from '../core/distribution.js';
-import { MAX_BATCH, type Outcome as BatchOutcome, type Pending } from './batch-queue.js';
+import { MAX_BATCH, type Outcome as BatchOutcome, type Pending, settle } from './batch-queue.js';
 import { InvalidArgumentError, NotFoundError } from '../core/errors.js';
 import { prefixField, underField } from '../core/field-prefix.js';
 import { SamplerExhausted } from '../core/sampler.js';
@@ -57,7 +57,7 @@ const EMPTY_VALUES: ReadonlyMap<number, number> = new Map();
  * sees the trials the earlier ones just took as RUNNING, the budget counts them, and a request id already
  * answered (by any process) is replayed. An ask that fails (a reused request id) fails alone; the others go on.
  *
- * Asks that queue while a batch is writing and committing are sampled in that wait (see Pipeline), so the
+ * Asks that queue while a batch is writing and committing are sampled in that wait (see AskPipeline), so the
  * sampler's CPU overlaps the commit's I/O instead of following it under the study lock.
  */
 export class AskBatcher {
@@ -117,17 +117,19 @@ export class AskBatcher {
   private startBatch(studyName: string, queue: PendingAsk[], pipeline: AskPipeline | undefined): void {
     let taken: PendingAsk[] | null = null;
     this.waiting.add(studyName);
-    const take = (): readonly QueuedAsk[] => {
+    // The batch's calls, taken from the queue's head the first time they are asked for (the same ones after).
+    const calls = (): PendingAsk[] => {
       if (taken === null) {
         taken = queue.splice(0, MAX_BATCH);
         this.waiting.delete(studyName);
       }
-      return taken.map((p) => p.input);
+      return taken;
     };
     this.running.set(studyName, (this.running.get(studyName) ?? 0) + 1);
-    const done = (settle: (calls: readonly PendingAsk[]) => void) => {
+    const done = (outcomes: (batch: readonly PendingAsk[]) => readonly Outcome[]) => {
       // A batch that failed before taking its asks (no connection, say) fails the ones it would have taken.
-      settle(taken ?? (take(), taken!));
+      const batch = calls();
+      settle(batch, outcomes(batch));
       const running = this.running.get(studyName)! - 1;
       this.running.set(studyName, running);
       if (queue.length > 0 && !this.waiting.has(studyName)) this.startBatch(studyName, queue, this.pipelines.get(studyName));
@@ -137,7 +139,7 @@ export class AskBatcher {
         this.running.delete(studyName);
       }
     };
-    askBatch(this.ctx, this.sampling, studyName, take, pipeline, (next) => {
+    askBatch(this.ctx, this.sampling, studyName, () => calls().map((p) => p.input), pipeline, (next) => {
       if (this.pipelines.get(studyName) === pipeline) this.pipelines.delete(studyName);
       if (next && this.queues.get(studyName) === queue) {
         this.pipelines.set(studyName, next);
@@ -146,15 +148,8 @@ export class AskBatcher {
       }
       if (queue.length > 0 && !this.waiting.has(studyName)) this.startBatch(studyName, queue, next ?? undefined);
     }).then(
-      (outcomes) =>
-        done((calls) =>
-          calls.forEach((p, i) => {
-            const o = outcomes[i];
-            if ('ok' in o) p.resolve(o.ok);
-            else p.reject(o.error);
-          }),
-        ),
-      (error: unknown) => done((calls) => calls.forEach((p) => p.reject(error))),
+      (outcomes) => done(() => outcomes),
+      (error: unknown) => done((batch) => batch.map(() => ({ error }))),
     );
   }
 }
@@ -221,7 +216,6 @@ async function askBatch(
       const entry = ctx.cache.entryFor(study);
       // Proposals hold only if nobody else took a number since they were made (see AskPipeline).
       let ahead = pipeline && pipeline.entry === entry && pipeline.firstNumber === study.next_trial_number ? pipeline : undefined;
-      pipeline?.stop();
       let counts: ReturnType<StudyCacheEntry['countByState']> | null = null;
       // The trials this batch's tells finish, as its samplers see them (written after the cache read).
       let told: FrozenTrial[] = [];
@@ -317,7 +311,7 @@ async function askBatch(
       decided(snapshot !== null && studyDone === null ? new AskPipeline(entry, snapshot, [...told, ...taken], nextNumber, ctx.now, sampling) : null);
       const toldRecords = tells ? await writeTells(trx, toldBy, tells) : [];
       const toldOf = new Map(tellers.map((input, j) => [input, toldRecords[j]]));
-      const answers = await writeDecisions(trx, study, inputs, decisions, { now, markDone, newCount: nextNumber - study.next_trial_number });
+      const answers = await writeDecisions(trx, study, inputs, decisions, now, markDone);
       return answers.map((answer, index): Outcome => {
         if (!('ok' in answer)) return answer;
         const record = toldOf.get(index);
@@ -353,7 +347,8 @@ async function writeDecisions(
   study: StudyRow,
   inputs: readonly AskInput[],
   decisions: readonly Decision[],
-  { now, markDone }: { now: Date; markDone: string | null; newCount: number },
+  now: Date,
+  markDone: string | null,
 ): Promise<BatchOutcome<AskResult>[]> {
   const columnsOf = (trial: FrozenTrial, input: AskInput) => ({
     state: 'RUNNING' as const,
@@ -382,7 +377,7 @@ async function writeDecisions(
 
   const outcomes: BatchOutcome<AskResult>[] = [];
   let next = 0;
-  for (const d of decisions) {
+  for (const [i, d] of decisions.entries()) {
     switch (d.kind) {
       case 'same-as':
         outcomes.push(outcomes[d.index]);
@@ -400,7 +395,7 @@ async function writeDecisions(
         outcomes.push({ ok: { kind: 'trial', trial: trialRecordOf(inserted[next++], EMPTY_VALUES, study.name) } });
         break;
       case 'waiting': {
-        const row = await updateTrial(trx, d.row.id, columnsOf(d.trial, inputs[decisions.indexOf(d)]));
+        const row = await updateTrial(trx, d.row.id, columnsOf(d.trial, inputs[i]));
         outcomes.push({ ok: { kind: 'trial', trial: trialRecordOf(row, EMPTY_VALUES, study.name) } });
         break;
       }

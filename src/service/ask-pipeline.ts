@@ -1,12 +1,10 @@
-import type { FrozenTrial } from '../core/trial.js';
+import { blankTrial, type FrozenTrial, lastStep } from '../core/trial.js';
 import { MAX_BATCH } from './batch-queue.js';
 import type { QueuedAsk } from './ask-batcher.js';
 import type { Override, Sampling } from './sampling-thread.js';
 import type { StudyCacheEntry, TrialsSnapshot } from './study-cache.js';
 import { finishedTrial } from './tell-decisions.js';
 import type { ValidTell } from './tell-validation.js';
-
-const EMPTY_VALUES: ReadonlyMap<number, number> = new Map();
 
 /**
  * Sampling ahead for the asks queued behind a batch in flight. Once a batch has decided (its new trials and
@@ -138,21 +136,7 @@ export class AskPipeline {
 
 /** A trial about to start under `number`, before sampling. */
 export function newRunningTrial(number: number, now: Date): FrozenTrial {
-  return {
-    id: 0,
-    number,
-    state: 'RUNNING',
-    params: {},
-    internalParams: {},
-    distributions: {},
-    values: null,
-    intermediateValues: EMPTY_VALUES,
-    constraints: null,
-    userAttrs: {},
-    systemAttrs: {},
-    startedAt: now,
-    completedAt: null,
-  };
+  return blankTrial({ id: 0, number, state: 'RUNNING', startedAt: now });
 }
 
 /**
@@ -164,8 +148,8 @@ function assumedTold(entry: StudyCacheEntry, tell: ValidTell, now: Date): Frozen
   if (!cached || cached.state !== 'RUNNING') return undefined;
   let values: readonly number[] | null = tell.state === 'FAIL' ? null : (tell.values ?? null);
   if (tell.state === 'PRUNED' && values === null && entry.base.directions.length === 1) {
-    const last = [...cached.intermediateValues.values()].at(-1);
-    values = last === undefined ? null : [last];
+    const step = lastStep(cached);
+    values = step === undefined ? null : [cached.intermediateValues.get(step)!];
   }
   return finishedTrial(cached, { state: tell.state, values, constraints: tell.constraints ?? null, completedAt: now.toISOString() });
 }

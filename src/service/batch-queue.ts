@@ -30,11 +30,16 @@ export async function drainInBatches<I, T>(
     } catch (error) {
       outcomes = batch.map(() => ({ error }));
     }
-    batch.forEach((p, i) => {
-      const o = outcomes[i];
-      if ('ok' in o) p.resolve(o.ok);
-      else p.reject(o.error);
-    });
+    settle(batch, outcomes);
   }
   whenEmpty();
+}
+
+/** Settles each call with its own outcome (`outcomes[i]` is `calls[i]`'s). */
+export function settle<T>(calls: ReadonlyArray<Pending<unknown, T>>, outcomes: readonly Outcome<T>[]): void {
+  calls.forEach((p, i) => {
+    const o = outcomes[i];
+    if ('ok' in o) p.resolve(o.ok);
+    else p.reject(o.error);
+  });
 }
