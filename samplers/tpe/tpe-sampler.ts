@@ -3,7 +3,7 @@ import { isSingle } from '../../src/core/distribution.js';
 import { createRng, type Rng } from '../../src/core/rng.js';
 import type { RelativeSample, Sampler } from '../../src/core/sampler.js';
 import type { StudyView } from '../../src/core/study.js';
-import type { FrozenTrial, TrialState } from '../../src/core/trial.js';
+import { type FrozenTrial, searchByNumber, type TrialState } from '../../src/core/trial.js';
 import type { TpeOptions } from '../sampler-spec.js';
 import { sampleUniform } from '../random.js';
 import { type GammaFunction, gammaOf, optunaGamma } from './gamma.js';
@@ -144,7 +144,9 @@ export class TpeSampler implements Sampler {
     constraintsEnabled: boolean,
     factsOf: FactsOf | undefined,
   ): TrialSplit {
-    const whole = modelled.length === pool.length || (modelled.length === pool.length - 1 && containsNumber(pool, trial.number));
+    // Pools are in trial-number order, as study views list trials; one out of order may hide the trial from the
+    // search, and then only the memo is forgone, never a wrong one used.
+    const whole = modelled.length === pool.length || (modelled.length === pool.length - 1 && searchByNumber(pool, trial.number).found);
     if (!whole) return splitTrials(modelled, study.directions, this.gamma, constraintsEnabled, factsOf, this.scratch);
     const memo = this.splitMemo.get(study);
     if (memo && memo.trialNumber === trial.number && memo.poolLength === pool.length) return memo.split;
@@ -273,22 +275,6 @@ function bestOf(trials: readonly FrozenTrial[], { facts, rows }: FactsOf, direct
     .filter((i) => keys[i] !== Infinity)
     .sort((a, b) => keys[a] - keys[b] || a - b)
     .map((i) => trials[i]);
-}
-
-/**
- * Whether `pool` (in trial-number order, as study views list trials) holds trial `number`: a binary search
- * instead of a visit of every trial object, as the asking trial is usually the last. In a pool out of order it may
- * miss the trial; the caller then only forgoes its memo (splitOnce), never uses a wrong one.
- */
-function containsNumber(pool: readonly FrozenTrial[], number: number): boolean {
-  let lo = 0;
-  let hi = pool.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (pool[mid].number < number) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < pool.length && pool[lo].number === number;
 }
 
 function columnsOf(trials: readonly FrozenTrial[], names: readonly string[], domains: readonly ParamDomain[]): Points {

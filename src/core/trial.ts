@@ -42,6 +42,21 @@ export function lastStep(trial: FrozenTrial): number | undefined {
   return last;
 }
 
+/**
+ * Where the trial numbered `number` is in `list` (sorted by number), or where it would go: a binary search, since
+ * a study's lists hold thousands of trials.
+ */
+export function searchByNumber(list: readonly FrozenTrial[], number: number): { found: boolean; index: number } {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid].number < number) lo = mid + 1;
+    else hi = mid;
+  }
+  return { found: lo < list.length && list[lo].number === number, index: lo };
+}
+
 const NO_VALUES: ReadonlyMap<number, number> = new Map();
 
 /** A trial with nothing recorded yet (no params, values, attributes or times), to start a new trial from. */

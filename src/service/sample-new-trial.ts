@@ -9,7 +9,7 @@ import type { StudyRow } from '../storage/database.js';
 import type { StudyCacheEntry } from './study-cache.js';
 
 /** Samples the declared space for a trial about to start, with the study as the sampler should see it. */
-export function sampleNewTrial(entry: StudyCacheEntry, fresh: FrozenTrial, space: SearchSpace, full = entry.studyViewWith(fresh)): FrozenTrial {
+export function sampleNewTrial(entry: StudyCacheEntry, fresh: FrozenTrial, space: SearchSpace, full: StudyView): FrozenTrial {
   return sampleNewTrialWith(entry.sampler, entry.pruner, fresh, space, full);
 }
 

@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Pruner } from '../core/pruner.js';
 import type { Sampler } from '../core/sampler.js';
 import { type Direction, type StudyView, studyViewOf } from '../core/study.js';
-import type { FrozenTrial, TrialState } from '../core/trial.js';
+import { type FrozenTrial, searchByNumber, type TrialState } from '../core/trial.js';
 import { createPruner } from '../../pruners/create-pruner.js';
 import type { PrunerSpec } from '../../pruners/pruner-spec.js';
 import { createSampler } from '../../samplers/create-sampler.js';
@@ -144,12 +144,12 @@ export class StudyCacheEntry {
     if (this.changeLogSize > Math.max(MIN_LOG_LIMIT, 2 * this.trials.size)) this.changeLog = null;
   }
 
-  /** The version of trialsByState(): it grows with every refresh that changed a trial. */
+  /** The version of the trials per state (see snapshot()): it grows with every refresh that changed a trial. */
   get version(): number {
     return this.changeVersion;
   }
 
-  /** Trials per state with their version, read together. */
+  /** Trials per state as last read, with their version (later refreshes build new lists). */
   snapshot(): TrialsSnapshot {
     return { byState: this.byState, version: this.changeVersion };
   }
@@ -203,11 +203,6 @@ export class StudyCacheEntry {
   trialList(): readonly FrozenTrial[] {
     if (!this.sorted) this.sorted = mergeByNumber(STATES.map((s) => this.byState[s]));
     return this.sorted;
-  }
-
-  /** Trials per state as last read (a snapshot: later refreshes build new lists). */
-  trialsByState(): TrialsByState {
-    return this.byState;
   }
 
   /** The cached version of a trial. */
@@ -265,7 +260,7 @@ export function withReplaced(byState: TrialsByState, replaced: ReadonlyArray<rea
   for (const [old, trial] of replaced) {
     if (old) {
       const list = own(old.state);
-      const at = binarySearchByNumber(list, old.number);
+      const at = searchByNumber(list, old.number);
       if (at.found) list.splice(at.index, 1);
     }
     putByNumber(own(trial.state), trial);
@@ -275,7 +270,7 @@ export function withReplaced(byState: TrialsByState, replaced: ReadonlyArray<rea
 
 /** Puts `trial` in `list` (number order) in place of the trial of the same number, or inserts it. Mutates. */
 function putByNumber(list: FrozenTrial[], trial: FrozenTrial): void {
-  const at = binarySearchByNumber(list, trial.number);
+  const at = searchByNumber(list, trial.number);
   if (at.found) list[at.index] = trial;
   else list.splice(at.index, 0, trial);
 }
@@ -303,7 +298,7 @@ function mergeByNumber(lists: ReadonlyArray<readonly FrozenTrial[]>): readonly F
  */
 function mergeTwo(first: readonly FrozenTrial[], second: readonly FrozenTrial[]): FrozenTrial[] {
   const [a, b] = first[0].number < second[0].number ? [first, second] : [second, first];
-  let i = binarySearchByNumber(a, b[0].number).index;
+  let i = searchByNumber(a, b[0].number).index;
   const out = a.slice(0, i);
   let j = 0;
   while (i < a.length && j < b.length) out.push(a[i].number < b[j].number ? a[i++] : b[j++]);
@@ -334,7 +329,7 @@ export function studyViewOver(
     // A merge of several lists is already this view's own array: the overrides go in without another copy.
     let own: FrozenTrial[] | null = lists.filter((l) => l.length > 0).length > 1 ? (list as FrozenTrial[]) : null;
     for (const trial of overrides) {
-      const at = binarySearchByNumber(list, trial.number);
+      const at = searchByNumber(list, trial.number);
       const keep = wanted.includes(trial.state);
       if (!at.found && !keep) continue;
       if (own === null) list = own = list.slice();
@@ -351,17 +346,6 @@ export function studyViewOver(
     seed: base.seed,
     getTrials: (states) => listOf(states ?? STATES),
   };
-}
-
-function binarySearchByNumber(list: readonly FrozenTrial[], number: number): { found: boolean; index: number } {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (list[mid].number < number) lo = mid + 1;
-    else hi = mid;
-  }
-  return { found: lo < list.length && list[lo].number === number, index: lo };
 }
 
 /**
