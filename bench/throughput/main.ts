@@ -6,11 +6,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os, { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import type { SamplerSpec } from '../../samplers/sampler-spec.js';
 import { writeResultsSection } from '../support/results-file.js';
 import { OPTUNA_THROUGHPUT_ANCHORS } from './anchors.js';
+import { type AnchorMeasurement, formatSideBySide, measureOptunaAnchors } from './optuna-side-by-side.js';
 import { cpuProbe } from './cpu-usage.js';
 import { prepareStore, type StoreLocation, type StudyToPrepare } from './prepare-store.js';
 import { type CellResult, runCell, WORKER_LOOPS, type WorkerLoop } from './run-cell.js';
@@ -31,6 +33,10 @@ const { values: args } = parseArgs({
     'no-write': { type: 'boolean', default: false },
     // Writes the server's V8 CPU profile (node --cpu-prof) into this folder when it stops.
     'server-profile': { type: 'string' },
+    // Runs Optuna's anchor script with this Python in the same run (OPTUNA_SRC in the environment picks a checkout).
+    optuna: { type: 'string' },
+    'optuna-seconds': { type: 'string', default: '20' },
+    'optuna-script': { type: 'string', default: join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..', 'shared', 'anchors', 'optuna_rdb_throughput.py') },
     help: { type: 'boolean', default: false },
   },
 });
@@ -50,7 +56,12 @@ if (args.help) {
                                its own), so that no cell is measured while the server's and client's JIT is cold
   --database-url URL           Postgres server (a scratch database is created and dropped); HPO_BENCH_DATABASE_URL
   --section throughput         bench/RESULTS.md section to write; --no-write to only print
-  --server-profile DIR         run the server under node --cpu-prof, profile written to DIR on exit`);
+  --server-profile DIR         run the server under node --cpu-prof, profile written to DIR on exit
+  --optuna PYTHON              also run Optuna's RDB anchor cells (random 1/4/8 workers, TPE 4 workers at 1,000 and
+                               5,000) with this Python, before our cells, on the same Postgres; prints them beside
+                               issue 7's figures and the targets scaled to this machine (OPTUNA_SRC: a checkout)
+  --optuna-seconds 20          seconds per Optuna cell
+  --optuna-script PATH         default ../shared/anchors/optuna_rdb_throughput.py`);
   process.exit(0);
 }
 
@@ -172,6 +183,11 @@ function formatRow(r: Row): string {
   return `| ${r.store} | ${r.sampler} | ${r.finished} | ${r.workers} | ${r.loop} | ${r.trialsPerSecond.toFixed(0)} | ${ms(r.askP50)} | ${ms(r.askP99)} | ${tell(r.tellP50)} | ${tell(r.tellP99)} | ${commits} | ${cpu(r.serverCpuPerTrial)} | ${cpu(r.clientCpuPerTrial)} | ${cpu(r.postgresCpuPerTrial)} |`;
 }
 
+// Optuna first, so that both are measured in one run on one machine (machines of this kind differ in speed).
+const optuna: AnchorMeasurement[] = args.optuna
+  ? await measureOptunaAnchors({ python: args.optuna, script: args['optuna-script']!, databaseUrl: args['database-url']!, seconds: Number(args['optuna-seconds']) })
+  : [];
+
 const rows: Row[] = [];
 for (const kind of storeKinds) rows.push(...(await runStore(kind)));
 
@@ -195,6 +211,7 @@ const markdown = [
   table,
   '',
   OPTUNA_THROUGHPUT_ANCHORS,
+  ...(optuna.length > 0 ? ['', formatSideBySide(optuna)] : []),
 ].join('\n');
 console.log(markdown);
 if (!args['no-write']) writeResultsSection(args.section!, markdown);
