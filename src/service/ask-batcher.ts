@@ -4,8 +4,8 @@ import { InvalidArgumentError, NotFoundError } from '../core/errors.js';
 import { prefixField, underField } from '../core/field-prefix.js';
 import { SamplerExhausted } from '../core/sampler.js';
 import type { FrozenTrial, TrialState } from '../core/trial.js';
-import type { NewTrialRow, StudyRow, TrialRow } from '../storage/database.js';
-import { findRequestResponsesByMethod, insertAskedTrials, lockWaitingTrials, type RequestResponse } from '../storage/batch-repository.js';
+import type { StudyRow, TrialRow } from '../storage/database.js';
+import { type AskedTrial, findRequestResponsesByMethod, insertAskedTrials, lockWaitingTrials, type RequestResponse } from '../storage/batch-repository.js';
 import { lockStudyByNameWithXmin, markStudyDone } from '../storage/study-repository.js';
 import { findTrialById, findTrialByNumber, updateTrial } from '../storage/trial-repository.js';
 import { AskPipeline, newRunningTrial } from './ask-pipeline.js';
@@ -358,12 +358,12 @@ async function writeDecisions(
     started_at: now.toISOString(),
     last_heartbeat_at: now.toISOString(),
   });
-  const newRows: NewTrialRow[] = [];
+  const asked: AskedTrial[] = [];
   const responses: RequestResponse[] = [];
   decisions.forEach((d, i) => {
     const key = inputs[i].requestId;
     if (d.kind === 'new') {
-      newRows.push({ ...columnsOf(d.trial, inputs[i]), study_id: study.id, number: d.trial.number, user_attrs: '{}', created_at: now.toISOString() });
+      asked.push({ number: d.trial.number, params: storedParamsOf(d.trial), systemAttrs: JSON.stringify(d.trial.systemAttrs), workerId: inputs[i].workerId ?? null });
       if (key !== undefined) responses.push({ key, response: { number: d.trial.number, studyId: study.id } });
     } else if (d.kind === 'waiting') {
       if (key !== undefined) responses.push({ key, response: { trialId: d.row.id, studyId: study.id } });
@@ -372,11 +372,10 @@ async function writeDecisions(
     }
   });
   // One statement: the new trials, the study's next number, and every request id of the batch.
-  const inserted = await insertAskedTrials(trx, study.id, newRows, responses);
+  const ids = await insertAskedTrials(trx, study.id, asked, now.toISOString(), responses);
   if (markDone !== null) await markStudyDone(trx, study.id, markDone);
 
   const outcomes: BatchOutcome<AskResult>[] = [];
-  let next = 0;
   for (const [i, d] of decisions.entries()) {
     switch (d.kind) {
       case 'same-as':
@@ -391,9 +390,12 @@ async function writeDecisions(
       case 'done':
         outcomes.push({ ok: { kind: 'done', reason: d.reason } });
         break;
-      case 'new':
-        outcomes.push({ ok: { kind: 'trial', trial: trialRecordOf(inserted[next++], EMPTY_VALUES, study.name) } });
+      case 'new': {
+        // The record as the inserted row reads back: nothing the statement wrote differs from what was decided.
+        const trial: FrozenTrial = { ...d.trial, id: ids.get(d.trial.number)!, startedAt: now, userAttrs: {} };
+        outcomes.push({ ok: { kind: 'trial', trial: { ...trial, studyName: study.name, lastHeartbeatAt: now, workerId: inputs[i].workerId ?? null, retryOf: null } } });
         break;
+      }
       case 'waiting': {
         const row = await updateTrial(trx, d.row.id, columnsOf(d.trial, inputs[i]));
         outcomes.push({ ok: { kind: 'trial', trial: trialRecordOf(row, EMPTY_VALUES, study.name) } });

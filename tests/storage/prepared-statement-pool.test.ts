@@ -41,7 +41,7 @@ describePostgres('named prepared statements on the Postgres store', (stores) => 
       const expected = keys.slice(0, n).flatMap((key, i) => (i % 2 === 0 ? [[key, { i }]] : []));
       expect([...found.entries()].sort()).toEqual(expected.sort());
     }
-    const batchReads = (await preparedStatements(opened.db)).filter((p) => p.statement.includes('from "request_ids"'));
+    const batchReads = (await preparedStatements(opened.db)).filter((p) => p.statement.includes('join request_ids r'));
     expect(batchReads).toHaveLength(1);
     expect(batchReads[0].name).toMatch(/^hpo_/);
   });
