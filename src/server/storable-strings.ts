@@ -6,9 +6,32 @@ import { InvalidArgumentError } from '../core/errors.js';
  * up in one of them. Refusing NUL here, once for every field of every request, turns what would be an INTERNAL
  * error deep in a query into an INVALID_ARGUMENT naming the field, before any work is done.
  *
- * The walk is iterative: an attribute value may be nested deeper than the stack allows.
+ * The walks are iterative: an attribute value may be nested deeper than the stack allows.
  */
 export function checkStorableStrings(request: unknown): void {
+  // Every request is walked, and almost none holds a NUL: the field's path is worked out only for one that does.
+  if (holdsNul(request)) throwAtNul(request);
+}
+
+function holdsNul(request: unknown): boolean {
+  const stack: unknown[] = [request];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return true;
+    } else if (Array.isArray(value)) {
+      for (const item of value) stack.push(item);
+    } else if (value !== null && typeof value === 'object' && !(value instanceof Uint8Array) && !(value instanceof Date)) {
+      for (const key in value) {
+        if (key.includes('\u0000')) return true;
+        stack.push((value as Record<string, unknown>)[key]);
+      }
+    }
+  }
+  return false;
+}
+
+function throwAtNul(request: unknown): void {
   const stack: Array<readonly [value: unknown, path: string]> = [[request, '']];
   while (stack.length > 0) {
     const [value, path] = stack.pop()!;

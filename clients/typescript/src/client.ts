@@ -207,6 +207,8 @@ export async function connect(address: string, options: ConnectOptions = {}): Pr
     // Reconnect quickly after a server restart: grpc-js's default backoff grows to two minutes.
     'grpc.initial_reconnect_backoff_ms': 100,
     'grpc.max_reconnect_backoff_ms': 2_000,
+    // Per-call channelz bookkeeping that no one reads (a worker makes thousands of short calls).
+    'grpc.enable_channelz': 0,
     ...options.channelOptions,
   });
   const transport = new Transport(grpc, {

@@ -60,13 +60,23 @@ export class Trial {
    * Aborted when `optimize`'s signal fires (with its reason) or once the trial is told: long objectives may pass it
    * on (e.g. to fetch) or check it between epochs to stop early.
    */
-  readonly signal: AbortSignal;
+  get signal(): AbortSignal {
+    // Made on first use: most objectives never look, and a controller, its signal and an abort per trial are
+    // measurable work for a worker running thousands of short trials.
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.abortReason !== undefined) this.controller.abort(this.abortReason());
+    }
+    return this.controller.signal;
+  }
 
   private readonly paramValues: Record<string, ParamValue>;
   private readonly paramDistributions: Record<string, Distribution>;
   private readonly attrs: Record<string, Json>;
   private heartbeat: HeartbeatLoop;
-  private readonly controller = new AbortController();
+  private controller: AbortController | undefined;
+  /** Why the signal is (or will be, once made) aborted; the first reason holds, as with AbortController. */
+  private abortReason: (() => unknown) | undefined;
   private lastPruneAnswer = false;
   private constraintValues: number[] | undefined;
   private told: Promise<FrozenTrial> | undefined;
@@ -83,7 +93,6 @@ export class Trial {
     this.paramValues = params;
     this.paramDistributions = distributions;
     this.attrs = attrsFromWire(wire.userAttrs);
-    this.signal = this.controller.signal;
     this.heartbeat = this.startHeartbeat();
   }
 
@@ -299,7 +308,7 @@ export class Trial {
     });
     const result = call.then(
       (r) => {
-        if (!this.controller.signal.aborted) this.controller.abort(new Error(`trial ${this.number} finished`));
+        this.abortSignal(() => new Error(`trial ${this.number} finished`));
         return { told: trialFromWire(r.told), rest: r.rest };
       },
       (error: unknown) => {
@@ -322,7 +331,13 @@ export class Trial {
 
   /** @internal Fires `signal` now (optimize was aborted), so an objective that listens can stop before the tell lands. */
   interrupt(reason: unknown): void {
-    this.controller.abort(reason);
+    this.abortSignal(() => reason);
+  }
+
+  private abortSignal(reason: () => unknown): void {
+    if (this.abortReason !== undefined) return;
+    this.abortReason = reason;
+    this.controller?.abort(reason());
   }
 
   /** @internal Stops heartbeats without telling (the process is giving the trial up). */

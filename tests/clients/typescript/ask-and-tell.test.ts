@@ -32,6 +32,25 @@ describeStores('ask-and-tell, enqueue and typed errors through the SDK', (stores
     expect((await study.trial(trial.number)).values).toEqual([0.75]);
   });
 
+  it("aborts a trial's signal once the trial is told, whether the signal was read before the tell or after", async () => {
+    const study = await sdk.client.createStudy({ name: 'signal-on-tell', direction: 'minimize', sampler: { random: {} } });
+    const early = await study.ask();
+    const signal = early.signal;
+    const fired: unknown[] = [];
+    signal.addEventListener('abort', () => fired.push(signal.reason));
+    expect(signal.aborted).toBe(false);
+    await study.tell(early, 1);
+    expect(signal.aborted).toBe(true);
+    expect(String(fired[0])).toMatch(/finished/);
+
+    const late = await study.ask();
+    await study.tell(late, 2);
+    expect(late.signal.aborted).toBe(true);
+    expect(String(late.signal.reason)).toMatch(/finished/);
+    // The same signal on every read.
+    expect(late.signal).toBe(late.signal);
+  });
+
   it('rejects a NaN tell as InvalidArgument and lets the trial be told again', async () => {
     const study = await sdk.client.createStudy({ name: 'nan-tell', direction: 'minimize', sampler: { random: {} } });
     const trial = await study.ask();
