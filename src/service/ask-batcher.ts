@@ -5,7 +5,7 @@ import { prefixField, underField } from '../core/field-prefix.js';
 import { SamplerExhausted } from '../core/sampler.js';
 import type { FrozenTrial, TrialState } from '../core/trial.js';
 import type { StudyRow, TrialRow } from '../storage/database.js';
-import { type AskedTrial, findRequestResponsesByMethod, insertAskedTrials, lockWaitingTrials, type RequestResponse } from '../storage/batch-repository.js';
+import { type AskedTrial, lockTrialsAndFindResponses, lockWaitingTrials, type MethodResponse, writeAskBatch } from '../storage/batch-repository.js';
 import { lockStudyByNameWithXmin, markStudyDone } from '../storage/study-repository.js';
 import { findTrialById, findTrialByNumber, updateTrial } from '../storage/trial-repository.js';
 import { AskPipeline, newRunningTrial } from './ask-pipeline.js';
@@ -15,7 +15,7 @@ import type { AskResult, TellInput, TrialRecord } from './hpo-service.js';
 import { requestIdReused } from './idempotency.js';
 import { validateRequestId, validateSearchSpace, validateStudyName, validateWorkerId } from './limits.js';
 import { inTransaction, type ServiceContext, type Tx } from './service-context.js';
-import { type DecidedTells, decideTells, finishedTrial, requestKeys, writeTells } from './tell-decisions.js';
+import { answerTells, type DecidedTells, decideTells, finishedTrial, requestKeys, tellResponses } from './tell-decisions.js';
 import { validateTell, type ValidTell } from './tell-validation.js';
 import type { StudyCacheEntry, TrialsSnapshot } from './study-cache.js';
 import { frozenTrialOf, storedParamsOf, trialRecordFromFrozen, trialRecordOf } from './trial-record.js';
@@ -202,15 +202,16 @@ async function askBatch(
       const { study, xmin } = locked;
       // Read after the study lock: a retry of an ask (or of a TellAndAsk) always targets the same study, so the
       // lock already serialises it with its original (no request-key lock needed), and this read sees the
-      // original's answer; the tells' ids come in the same statement.
+      // original's answer. The told trials are locked by the same statement (after the study's, always).
       const tellers = inputs.flatMap((input, index) => (input.tell ? [index] : []));
       const toldBy = tellers.map((i) => inputs[i].tell!);
-      const answered = await findRequestResponsesByMethod(trx, { Ask: requestKeys(inputs), Tell: requestKeys(toldBy) });
-      const stored = answered.get('Ask') as Map<string, StoredAsk>;
+      const read = await lockTrialsAndFindResponses(trx, [...new Set(toldBy.map((t) => t.trialId))], { Ask: requestKeys(inputs), Tell: requestKeys(toldBy) });
+      const stored = read.responses.get('Ask') as Map<string, StoredAsk>;
 
       const now = ctx.now();
-      // The tells of TellAndAsk calls, judged under their rows' locks (taken after the study's, always).
-      const tells: DecidedTells | null = tellers.length > 0 ? await decideTells(trx, toldBy, now.toISOString(), answered.get('Tell')) : null;
+      // The tells of TellAndAsk calls, judged by the tell's own rules under their rows' locks.
+      const tells: DecidedTells | null =
+        tellers.length > 0 ? await decideTells(trx, toldBy, now.toISOString(), { rows: read.rows, answered: read.responses.get('Tell')! }) : null;
       const tellOf = new Map(tellers.map((input, j) => [input, tells!.decisions[j]]));
 
       const entry = ctx.cache.entryFor(study);
@@ -309,9 +310,8 @@ async function askBatch(
 
       // Only the writes and the commit are left: asks queued behind this batch can be sampled meanwhile.
       decided(snapshot !== null && studyDone === null ? new AskPipeline(entry, snapshot, [...told, ...taken], nextNumber, ctx.now, sampling) : null);
-      const toldRecords = tells ? await writeTells(trx, toldBy, tells) : [];
+      const { answers, told: toldRecords } = await writeDecisions(trx, study, inputs, decisions, now, markDone, tells && { tells: toldBy, decided: tells });
       const toldOf = new Map(tellers.map((input, j) => [input, toldRecords[j]]));
-      const answers = await writeDecisions(trx, study, inputs, decisions, now, markDone);
       return answers.map((answer, index): Outcome => {
         if (!('ok' in answer)) return answer;
         const record = toldOf.get(index);
@@ -342,6 +342,7 @@ function toldInStudy(entry: StudyCacheEntry, tells: DecidedTells, studyId: numbe
   return out;
 }
 
+/** Writes a batch's decisions and its TellAndAsk calls' tells in one statement; answers the asks and the tells. */
 async function writeDecisions(
   trx: Tx,
   study: StudyRow,
@@ -349,7 +350,8 @@ async function writeDecisions(
   decisions: readonly Decision[],
   now: Date,
   markDone: string | null,
-): Promise<BatchOutcome<AskResult>[]> {
+  told: { tells: readonly ValidTell[]; decided: DecidedTells } | null,
+): Promise<{ answers: BatchOutcome<AskResult>[]; told: BatchOutcome<TrialRecord>[] }> {
   const columnsOf = (trial: FrozenTrial, input: AskInput) => ({
     state: 'RUNNING' as const,
     params: storedParamsOf(trial),
@@ -359,21 +361,23 @@ async function writeDecisions(
     last_heartbeat_at: now.toISOString(),
   });
   const asked: AskedTrial[] = [];
-  const responses: RequestResponse[] = [];
+  const responses: MethodResponse[] = told ? tellResponses(told.tells, told.decided).map((r) => ({ ...r, method: 'Tell' as const })) : [];
   decisions.forEach((d, i) => {
     const key = inputs[i].requestId;
     if (d.kind === 'new') {
       asked.push({ number: d.trial.number, params: storedParamsOf(d.trial), systemAttrs: JSON.stringify(d.trial.systemAttrs), workerId: inputs[i].workerId ?? null });
-      if (key !== undefined) responses.push({ key, response: { number: d.trial.number, studyId: study.id } });
+      if (key !== undefined) responses.push({ method: 'Ask', key, response: { number: d.trial.number, studyId: study.id } });
     } else if (d.kind === 'waiting') {
-      if (key !== undefined) responses.push({ key, response: { trialId: d.row.id, studyId: study.id } });
+      if (key !== undefined) responses.push({ method: 'Ask', key, response: { trialId: d.row.id, studyId: study.id } });
     } else if (d.kind === 'done') {
-      if (key !== undefined) responses.push({ key, response: { done: d.reason, studyId: study.id } });
+      if (key !== undefined) responses.push({ method: 'Ask', key, response: { done: d.reason, studyId: study.id } });
     }
   });
-  // One statement: the new trials, the study's next number, and every request id of the batch.
-  const ids = await insertAskedTrials(trx, study.id, asked, now.toISOString(), responses);
+  // One statement: the finishes, the new trials, the study's next number, and every request id of the batch.
+  const finishes = told ? [...told.decided.finishing.values()] : [];
+  const { finished, ids } = await writeAskBatch(trx, { studyId: study.id, finishes, asked, startedAt: now.toISOString(), responses });
   if (markDone !== null) await markStudyDone(trx, study.id, markDone);
+  const toldAnswers = told ? await answerTells(trx, told.decided, finished) : [];
 
   const outcomes: BatchOutcome<AskResult>[] = [];
   for (const [i, d] of decisions.entries()) {
@@ -403,7 +407,7 @@ async function writeDecisions(
       }
     }
   }
-  return outcomes;
+  return { answers: outcomes, told: toldAnswers };
 }
 
 async function replay(trx: Tx, study: StudyRow, stored: StoredAsk): Promise<AskResult> {

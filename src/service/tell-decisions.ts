@@ -2,6 +2,7 @@ import { FailedPreconditionError, InvalidArgumentError, NotFoundError } from '..
 import { type FrozenTrial, isFinished } from '../core/trial.js';
 import {
   findRequestResponses,
+  type FinishedRow,
   finishTrials,
   lockTrialsWithStudies,
   readLastIntermediateValues,
@@ -20,6 +21,15 @@ import { groupIntermediateValues, trialRecordOf } from './trial-record.js';
 
 /** What a batch decided for one tell: answer with the trial as stored, finish it, or refuse it. */
 export type TellDecision = { kind: 'record'; trialId: number } | { kind: 'finish'; finish: TrialFinish } | { kind: 'error'; error: unknown };
+
+/**
+ * What a caller holding a lock that serialises the tells' retries already read: the told trials' rows, locked
+ * (every trial told), and the responses stored for the tells' request ids.
+ */
+export interface TellReads {
+  readonly rows: readonly TrialWithStudy[];
+  readonly answered: ReadonlyMap<string, unknown>;
+}
 
 /** Tells judged inside a transaction, before anything is written. */
 export interface DecidedTells {
@@ -44,13 +54,14 @@ export async function decideTells(
   trx: Tx,
   tells: readonly ValidTell[],
   now: string,
-  answered?: ReadonlyMap<string, unknown>,
+  read?: TellReads,
 ): Promise<DecidedTells> {
-  const rows = new Map((await lockTrialsWithStudies(trx, [...new Set(tells.map((t) => t.trialId))])).map((r) => [r.id, r]));
+  const locked = read?.rows ?? (await lockTrialsWithStudies(trx, [...new Set(tells.map((t) => t.trialId))]));
+  const rows = new Map(locked.map((r) => [r.id, r]));
   // Read after the row locks: a retry of a tell targets the same trial, so the lock serialises it with its
   // original (no request-key lock needed), and this read sees the original's answer. A caller that already
   // holds a lock serialising the retries (the ask batch's study lock, for TellAndAsk) passes what it read.
-  const stored = (answered ?? (await findRequestResponses(trx, 'Tell', requestKeys(tells)))) as ReadonlyMap<string, { trialId: number }>;
+  const stored = (read?.answered ?? (await findRequestResponses(trx, 'Tell', requestKeys(tells)))) as ReadonlyMap<string, { trialId: number }>;
 
   // Trials told by an earlier tell of this batch, as they will be once written.
   const finishing = new Map<number, TrialFinish>();
@@ -104,12 +115,22 @@ export function requestKeys(calls: ReadonlyArray<{ readonly requestId?: string }
  * Writes the accepted finishes and their request ids (one statement) and answers each tell: its trial as now
  * stored, or its error.
  */
-export async function writeTells(trx: Tx, tells: readonly ValidTell[], { decisions, finishing, rows }: DecidedTells): Promise<Outcome<TrialRecord>[]> {
-  const responses: RequestResponse[] = tells.flatMap((t, i) =>
-    decisions[i].kind === 'finish' && t.requestId !== undefined ? [{ key: t.requestId, response: { trialId: t.trialId } }] : [],
-  );
-  // One statement: the rows, the request ids, and the rows back with their intermediate values.
-  const written = new Map((await finishTrials(trx, [...finishing.values()], responses)).map((f) => [f.row.id, f]));
+export async function writeTells(trx: Tx, tells: readonly ValidTell[], decided: DecidedTells): Promise<Outcome<TrialRecord>[]> {
+  const written = await finishTrials(trx, [...decided.finishing.values()], tellResponses(tells, decided));
+  return answerTells(trx, decided, written);
+}
+
+/** The request ids the accepted tells remember: each answers with its trial. */
+export function tellResponses(tells: readonly ValidTell[], { decisions }: DecidedTells): RequestResponse[] {
+  return tells.flatMap((t, i) => (decisions[i].kind === 'finish' && t.requestId !== undefined ? [{ key: t.requestId, response: { trialId: t.trialId } }] : []));
+}
+
+/**
+ * Answers each tell once its finishes are written (`finished`, the rows as the writing statement returned them):
+ * its trial as now stored, or its error.
+ */
+export async function answerTells(trx: Tx, { decisions, rows }: DecidedTells, finished: readonly FinishedRow[]): Promise<Outcome<TrialRecord>[]> {
+  const written = new Map(finished.map((f) => [f.row.id, f]));
   const unwritten = [...new Set(decisions.flatMap((d) => (d.kind === 'record' && !written.has(d.trialId) ? [d.trialId] : [])))];
   const values = groupIntermediateValues(await readIntermediateValues(trx, unwritten));
   const recordOf = (id: number): Outcome<TrialRecord> => {

@@ -23,16 +23,9 @@ export async function findRequestResponsesByMethod(
   db: Db,
   keysByMethod: Readonly<Record<string, readonly string[]>>,
 ): Promise<Map<string, Map<string, unknown>>> {
-  const wanted = new Map(Object.entries(keysByMethod).filter(([, keys]) => keys.length > 0).map(([m, keys]) => [m, new Set(keys)]));
-  const found = new Map<string, Map<string, unknown>>(Object.keys(keysByMethod).map((m) => [m, new Map()]));
-  if (wanted.size === 0) return found;
-  const methods: string[] = [];
-  const keys: string[] = [];
-  for (const [method, wantedKeys] of wanted)
-    for (const key of wantedKeys) {
-      methods.push(method);
-      keys.push(key);
-    }
+  const found = emptyResponses(keysByMethod);
+  const { methods, keys } = requestPairs(keysByMethod);
+  if (methods.length === 0) return found;
   // (method, key) pairs as arrays: one primary-key probe per pair, and the same statement text (one prepared
   // statement) for any number of keys.
   const { rows } = await sql<{ method: string; key: string; response: unknown }>`
@@ -41,6 +34,22 @@ export async function findRequestResponsesByMethod(
       join request_ids r on r.method = w.method and r.key = w.key`.execute(db);
   for (const r of rows) found.get(r.method)!.set(r.key, r.response);
   return found;
+}
+
+/** The (method, key) pairs asked for, as two parallel arrays, each distinct key of a method once. */
+function requestPairs(keysByMethod: Readonly<Record<string, readonly string[]>>): { methods: string[]; keys: string[] } {
+  const methods: string[] = [];
+  const keys: string[] = [];
+  for (const [method, wanted] of Object.entries(keysByMethod))
+    for (const key of new Set(wanted)) {
+      methods.push(method);
+      keys.push(key);
+    }
+  return { methods, keys };
+}
+
+function emptyResponses(keysByMethod: Readonly<Record<string, readonly string[]>>): Map<string, Map<string, unknown>> {
+  return new Map(Object.keys(keysByMethod).map((m) => [m, new Map()]));
 }
 
 /** Up to `limit` WAITING trials of a study, lowest numbers first, locked. */
@@ -73,50 +82,6 @@ export interface AskedTrial {
   readonly workerId: string | null;
 }
 
-/**
- * In one statement: inserts new RUNNING trials started at `startedAt`, moves the study's next number past them,
- * and remembers request ids. Returns the new trials' ids by number: the caller already holds everything else
- * the rows contain, so reading them back (and parsing their JSON and timestamps) would be wasted work. A
- * request id already stored is left as it is (it can only be a retry racing on another study).
- */
-export async function insertAskedTrials(
-  db: Db,
-  studyId: number,
-  trials: readonly AskedTrial[],
-  startedAt: string,
-  responses: readonly RequestResponse[],
-): Promise<Map<number, number>> {
-  const ids = new Map<number, number>();
-  if (trials.length === 0) {
-    if (responses.length > 0) await rememberRequests(db, 'Ask', responses);
-    return ids;
-  }
-  // Columns as arrays (unnest) rather than a `values` row per trial: one statement text (one prepared statement)
-  // for any batch size, and a handful of parameters to bind instead of ten per trial.
-  const result = await sql<{ id: number; number: number }>`
-    with advance as (
-      update studies set next_trial_number = next_trial_number + ${trials.length}::int where id = ${studyId}::bigint returning id
-    ), remembered as (
-      insert into request_ids (method, key, response)
-      select 'Ask', r.key, r.response from unnest(${responses.map((r) => r.key)}::text[], ${responses.map((r) => JSON.stringify(r.response))}::jsonb[]) as r(key, response)
-      on conflict do nothing returning key
-    )
-    insert into trials (study_id, number, state, params, system_attrs, user_attrs, worker_id, created_at, started_at, last_heartbeat_at)
-    select ${studyId}::bigint, t.number, 'RUNNING', t.params, t.system_attrs, '{}'::jsonb, t.worker_id, ${startedAt}::timestamptz, ${startedAt}::timestamptz, ${startedAt}::timestamptz
-      from unnest(${trials.map((t) => t.number)}::int[], ${trials.map((t) => t.params)}::jsonb[], ${trials.map((t) => t.systemAttrs)}::jsonb[],
-                  ${trials.map((t) => t.workerId)}::text[]) as t(number, params, system_attrs, worker_id)
-    returning id, number`.execute(db);
-  for (const r of result.rows) ids.set(r.number, Number(r.id));
-  return ids;
-}
-
-async function rememberRequests(db: Db, method: string, responses: readonly RequestResponse[]): Promise<void> {
-  await sql`
-    insert into request_ids (method, key, response)
-    select ${method}, r.key, r.response from unnest(${responses.map((r) => r.key)}::text[], ${responses.map((r) => JSON.stringify(r.response))}::jsonb[]) as r(key, response)
-    on conflict do nothing`.execute(db);
-}
-
 /** A trial row with its study's name and directions, as the tell batch reads them. */
 export type TrialWithStudy = TrialRow & { readonly study_name: string; readonly study_directions: string[] };
 
@@ -130,6 +95,42 @@ export async function lockTrialsWithStudies(db: Db, ids: readonly number[]): Pro
      order by t.id
        for update of t`.execute(db);
   return result.rows;
+}
+
+/**
+ * For a batch that already holds the lock serialising its calls' retries (an ask batch holds its study's row):
+ * its told trials locked with their studies (in id order) and the responses stored for its request ids, in one
+ * statement. The responses are read with the statement's snapshot, taken before any wait for a trial's row
+ * lock: a retry's original, serialised by that held lock, is already visible to it.
+ */
+export async function lockTrialsAndFindResponses(
+  db: Db,
+  ids: readonly number[],
+  keysByMethod: Readonly<Record<string, readonly string[]>>,
+): Promise<{ rows: TrialWithStudy[]; responses: Map<string, Map<string, unknown>> }> {
+  const pairs = requestPairs(keysByMethod);
+  if (ids.length === 0) return { rows: [], responses: await findRequestResponsesByMethod(db, keysByMethod) };
+  if (pairs.methods.length === 0) return { rows: await lockTrialsWithStudies(db, ids), responses: emptyResponses(keysByMethod) };
+  const result = await sql<TrialWithStudy & { answered: Array<[string, string, unknown]> }>`
+    with locked as materialized (
+      select t.*, s.name as study_name, s.directions as study_directions
+        from trials t join studies s on s.id = t.study_id
+       where t.id = any(${[...ids]}::bigint[])
+       order by t.id
+         for update of t
+    ), answered as (
+      select coalesce(json_agg(json_build_array(r.method, r.key, r.response)), '[]'::json) as answered
+        from unnest(${pairs.methods}::text[], ${pairs.keys}::text[]) as w(method, key)
+        join request_ids r on r.method = w.method and r.key = w.key
+    )
+    select a.answered, l.*, l.change_xid::text as change_xid
+      from answered a left join locked l on true
+     order by l.id`.execute(db);
+  const responses = emptyResponses(keysByMethod);
+  for (const [method, key, response] of result.rows[0]?.answered ?? []) responses.get(method)!.set(key, response);
+  const rows: TrialWithStudy[] = [];
+  for (const { answered: _answered, ...row } of result.rows) if (row.id !== null) rows.push(row as TrialWithStudy);
+  return { rows, responses };
 }
 
 /** The value at the highest step of each given trial that has one. */
@@ -171,10 +172,74 @@ export interface FinishedRow {
  */
 export async function finishTrials(db: Db, finishes: readonly TrialFinish[], responses: readonly RequestResponse[]): Promise<FinishedRow[]> {
   if (finishes.length === 0) return [];
-  // Columns as arrays (unnest) rather than a `values` row per trial: one statement text, so one prepared
-  // statement, for any batch size. float8[] travel as text literals (float8ArrayLiteral keeps NaN, ±Infinity).
-  const result = await sql<TrialRow & { change_xid_text: string; iv: unknown }>`
-    with finished as (
+  const result = await sql<FinishedColumns>`
+    with finished as (${finishStatement(finishes)}), remembered as (${rememberStatement(responses.map(() => 'Tell'), responses)})
+    select * from finished`.execute(db);
+  return result.rows.map(finishedRowOf);
+}
+
+/** A request id's response to remember, with the method it answers. */
+export interface MethodResponse extends RequestResponse {
+  readonly method: 'Ask' | 'Tell';
+}
+
+/** Everything an ask batch writes (its TellAndAsk calls' finishes too), for one statement. */
+export interface AskBatchWrite {
+  readonly studyId: number;
+  readonly finishes: readonly TrialFinish[];
+  /** New RUNNING trials, started at `startedAt`. */
+  readonly asked: readonly AskedTrial[];
+  readonly startedAt: string;
+  readonly responses: readonly MethodResponse[];
+}
+
+/**
+ * In one statement: finishes the told trials, inserts the new RUNNING trials, moves the study's next number past
+ * them, and remembers every request id. Returns the finished rows (with their intermediate values) and the new
+ * trials' ids by number: the caller already holds everything else the new rows contain, so reading them back
+ * (and parsing their JSON and timestamps) would be wasted work. A request id already stored is left as it is
+ * (it can only be a retry racing on another study).
+ */
+export async function writeAskBatch(db: Db, write: AskBatchWrite): Promise<{ finished: FinishedRow[]; ids: Map<number, number> }> {
+  const { studyId, finishes, asked, startedAt, responses } = write;
+  const ids = new Map<number, number>();
+  if (finishes.length === 0 && asked.length === 0) {
+    if (responses.length > 0)
+      await sql`${rememberStatement(responses.map((r) => r.method), responses)}`.execute(db);
+    return { finished: [], ids };
+  }
+  // Columns as arrays (unnest) rather than a `values` row per trial: one statement text (one prepared statement)
+  // for any batch size, and a dozen parameters to bind instead of ten per trial. The new ids come back as one
+  // JSON array on every row (on the one row there is when nothing was finished).
+  const result = await sql<FinishedColumns & { new_ids: Array<[number, number]> }>`
+    with finished as (${finishStatement(finishes)}),
+    advance as (
+      update studies set next_trial_number = next_trial_number + ${asked.length}::int
+       where id = ${studyId}::bigint and ${asked.length}::int > 0 returning id
+    ), remembered as (${rememberStatement(responses.map((r) => r.method), responses)}),
+    inserted as (
+      insert into trials (study_id, number, state, params, system_attrs, user_attrs, worker_id, created_at, started_at, last_heartbeat_at)
+      select ${studyId}::bigint, t.number, 'RUNNING', t.params, t.system_attrs, '{}'::jsonb, t.worker_id, ${startedAt}::timestamptz, ${startedAt}::timestamptz, ${startedAt}::timestamptz
+        from unnest(${asked.map((t) => t.number)}::int[], ${asked.map((t) => t.params)}::jsonb[], ${asked.map((t) => t.systemAttrs)}::jsonb[],
+                    ${asked.map((t) => t.workerId)}::text[]) as t(number, params, system_attrs, worker_id)
+      returning id, number
+    ), new_ids as (
+      select coalesce(json_agg(json_build_array(number, id)), '[]'::json) as new_ids from inserted
+    )
+    select n.new_ids, f.* from new_ids n left join finished f on true`.execute(db);
+  for (const [number, id] of result.rows[0]?.new_ids ?? []) ids.set(Number(number), Number(id));
+  const finished = result.rows.flatMap(({ new_ids: _ids, ...row }) => (row.id === null ? [] : [finishedRowOf(row)]));
+  return { finished, ids };
+}
+
+type FinishedColumns = TrialRow & { change_xid_text: string; iv: unknown };
+
+/**
+ * The UPDATE that finishes trials, returning each row with its intermediate values. float8[] travel as text
+ * literals (float8ArrayLiteral keeps NaN, ±Infinity).
+ */
+function finishStatement(finishes: readonly TrialFinish[]) {
+  return sql`
       update trials as t set
         state = v.state, "values" = v.vals::float8[], constraints = v.cons::float8[],
         completed_at = v.done_at, last_heartbeat_at = v.done_at, user_attrs = coalesce(v.attrs, t.user_attrs)
@@ -185,18 +250,22 @@ export async function finishTrials(db: Db, finishes: readonly TrialFinish[], res
       where t.id = v.id
       returning t.*, t.change_xid::text as change_xid_text,
         (select coalesce(json_agg(json_build_array(iv.step, iv.value::text) order by iv.step), '[]'::json)
-           from trial_intermediate_values iv where iv.trial_id = t.id) as iv
-    ), remembered as (
+           from trial_intermediate_values iv where iv.trial_id = t.id) as iv`;
+}
+
+/** The INSERT that remembers request ids (method i answers responses[i]); an id already stored stays as it is. */
+function rememberStatement(methods: readonly string[], responses: readonly RequestResponse[]) {
+  return sql`
       insert into request_ids (method, key, response)
-      select 'Tell', r.key, r.response from unnest(${responses.map((r) => r.key)}::text[], ${responses.map((r) => JSON.stringify(r.response))}::jsonb[]) as r(key, response)
-      on conflict do nothing returning key
-    )
-    select * from finished`.execute(db);
-  return result.rows.map(({ change_xid_text, iv, ...row }) => {
-    const pairs = (typeof iv === 'string' ? JSON.parse(iv) : iv) as Array<[number | string, string]>;
-    return {
-      row: { ...row, change_xid: change_xid_text } as TrialRow,
-      intermediateValues: new Map(pairs.map(([step, value]) => [Number(step), Number(value)])),
-    };
-  });
+      select r.method, r.key, r.response
+        from unnest(${[...methods]}::text[], ${responses.map((r) => r.key)}::text[], ${responses.map((r) => JSON.stringify(r.response))}::jsonb[]) as r(method, key, response)
+      on conflict do nothing`;
+}
+
+function finishedRowOf({ change_xid_text, iv, ...row }: FinishedColumns): FinishedRow {
+  const pairs = (typeof iv === 'string' ? JSON.parse(iv) : iv) as Array<[number | string, string]>;
+  return {
+    row: { ...row, change_xid: change_xid_text } as TrialRow,
+    intermediateValues: new Map(pairs.map(([step, value]) => [Number(step), Number(value)])),
+  };
 }
