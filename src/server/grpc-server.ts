@@ -88,9 +88,8 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
   const server = new Server({
     'grpc.max_receive_message_length': maxMessageBytes,
     'grpc.max_send_message_length': maxMessageBytes,
-    // Channelz (per-call counters and traces for a channelz admin service) is on by default in grpc-js and costs
-    // bookkeeping on every call; hpo serves no channelz service, so nothing would ever read it.
-    'grpc.enable_channelz': 0,
+    // Channelz stays on (grpc-js's default) although nothing reads it: with it off, grpc-js 1.14 does not track
+    // sessions for forceShutdown, and calls still running when the grace period ends were never cancelled.
     ...options.serverOptions,
   });
   server.addService(
