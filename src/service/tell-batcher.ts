@@ -33,7 +33,7 @@ export class TellBatcher {
 
   private async drain(): Promise<void> {
     this.running++;
-    await drainInBatches(this.queue, (tells) => tellBatch(this.ctx, tells), () => {
+    await drainInBatches(this.queue, (take) => tellBatch(this.ctx, take), () => {
       this.running--;
     });
   }
@@ -46,6 +46,11 @@ export class TellBatcher {
  */
 export const TELL_TRANSACTIONS = 2;
 
-async function tellBatch(ctx: ServiceContext, tells: readonly ValidTell[]): Promise<Outcome[]> {
-  return inTransaction(ctx, async (trx) => writeTells(trx, tells, await decideTells(trx, tells, ctx.now().toISOString())));
+async function tellBatch(ctx: ServiceContext, take: () => ValidTell[]): Promise<Outcome[]> {
+  return inTransaction(ctx, async (trx) => {
+    // Taken once the transaction has begun (see drainInBatches).
+    const tells = take();
+    if (tells.length === 0) return [];
+    return writeTells(trx, tells, await decideTells(trx, tells, ctx.now().toISOString()));
+  });
 }
