@@ -69,6 +69,11 @@ class PGliteDriver implements Driver {
 
   async acquireConnection(): Promise<DatabaseConnection> {
     const release = await this.mutex.acquire();
+    // PGlite runs each statement synchronously, so a transaction's statements follow one another through
+    // microtasks and the process reads no socket until it ends. One macrotask turn here lets the calls that
+    // arrived meanwhile be received first, so a batch that takes its calls once begun (asks, tells) takes
+    // them all: without it every embedded batch carried a single call.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     if (this.destroyed) {
       release();
       throw new UnavailableError('the embedded database is closed');
