@@ -1,10 +1,9 @@
 import { FailedPreconditionError, InvalidArgumentError, NotFoundError } from '../core/errors.js';
 import { type FrozenTrial, isFinished } from '../core/trial.js';
 import {
-  findRequestResponses,
   type FinishedRow,
   finishTrials,
-  lockTrialsWithStudies,
+  lockTrialsAndFindResponses,
   readLastIntermediateValues,
   type RequestResponse,
   type TrialFinish,
@@ -56,12 +55,14 @@ export async function decideTells(
   now: string,
   read?: TellReads,
 ): Promise<DecidedTells> {
-  const locked = read?.rows ?? (await lockTrialsWithStudies(trx, [...new Set(tells.map((t) => t.trialId))]));
+  // The rows locked (in id order) and the tells' request ids read by one statement, whose snapshot may predate a
+  // wait for a row lock: a retry whose original committed during that wait finds no stored response, but it
+  // is judged on the row as its original left it (FOR UPDATE reads the newest version), where the same outcome
+  // again is answered with the stored trial, as a replay would be. A caller that holds a lock serialising the
+  // retries (the ask batch's study lock, for TellAndAsk) passes what it read under it.
+  const { rows: locked, answered }: TellReads = read ?? (await readTells(trx, tells));
   const rows = new Map(locked.map((r) => [r.id, r]));
-  // Read after the row locks: a retry of a tell targets the same trial, so the lock serialises it with its
-  // original (no request-key lock needed), and this read sees the original's answer. A caller that already
-  // holds a lock serialising the retries (the ask batch's study lock, for TellAndAsk) passes what it read.
-  const stored = (read?.answered ?? (await findRequestResponses(trx, 'Tell', requestKeys(tells)))) as ReadonlyMap<string, { trialId: number }>;
+  const stored = answered as ReadonlyMap<string, { trialId: number }>;
 
   // Trials told by an earlier tell of this batch, as they will be once written.
   const finishing = new Map<number, TrialFinish>();
@@ -104,6 +105,11 @@ export async function decideTells(
     }
   }
   return { decisions, finishing, rows };
+}
+
+async function readTells(trx: Tx, tells: readonly ValidTell[]): Promise<TellReads> {
+  const read = await lockTrialsAndFindResponses(trx, [...new Set(tells.map((t) => t.trialId))], { Tell: requestKeys(tells) });
+  return { rows: read.rows, answered: read.responses.get('Tell')! };
 }
 
 /** The distinct request ids of `calls`. */

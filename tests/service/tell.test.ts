@@ -1,6 +1,7 @@
+import pg from 'pg';
 import { expect, it } from 'vitest';
 import { askTrial, uniqueName, useServiceFixture } from '../support/service-fixture.js';
-import { describeStores } from '../support/test-database.js';
+import { describePostgres, describeStores } from '../support/test-database.js';
 
 describeStores('tell', (stores) => {
   const f = useServiceFixture(stores);
@@ -82,5 +83,35 @@ describeStores('tell', (stores) => {
       code: 'FAILED_PRECONDITION',
     });
     await expect(f.service.tell({ trialId: trial.id, state: 'COMPLETE', values: [1], workerId: 'w1' })).resolves.toBeDefined();
+  });
+});
+
+describePostgres('tell racing its original in another process', (stores) => {
+  const f = useServiceFixture(stores);
+
+  it('answers a retry that waited on the row lock of its committing original with the trial the original stored', async () => {
+    const name = uniqueName('tell-race');
+    await f.service.createStudy({ name, directions: ['minimize'], sampler: { kind: 'random' } });
+    const trial = await askTrial(f.service, name);
+    // The original, in another process's transaction: it holds the row, finishes it and remembers its request id.
+    const original = new pg.Client({ connectionString: f.store.url });
+    await original.connect();
+    try {
+      await original.query('begin');
+      await original.query('select id from trials where id = $1 for update', [trial.id]);
+      const retry = f.service.tell({ trialId: trial.id, state: 'COMPLETE', values: [3], requestId: 'raced-1' });
+      // The retry's batch is waiting for the row (its statement's snapshot cannot see the original's id).
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await original.query(`update trials set state = 'COMPLETE', "values" = '{3}', completed_at = now(), last_heartbeat_at = now() where id = $1`, [trial.id]);
+      await original.query(`insert into request_ids (method, key, response) values ('Tell', 'raced-1', $1)`, [JSON.stringify({ trialId: trial.id })]);
+      await original.query('commit');
+      const answered = await retry;
+      expect(answered).toMatchObject({ id: trial.id, state: 'COMPLETE', values: [3] });
+      // Written once: by the original.
+      const { rows } = await original.query('select revision from trials where id = $1', [trial.id]);
+      expect(rows[0].revision).toBe(1);
+    } finally {
+      await original.end();
+    }
   });
 });
