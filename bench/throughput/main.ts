@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import type { SamplerSpec } from '../../samplers/sampler-spec.js';
+import { adminQuery } from '../support/admin-query.js';
 import { writeResultsSection } from '../support/results-file.js';
 import { OPTUNA_THROUGHPUT_ANCHORS } from './anchors.js';
 import { type AnchorMeasurement, formatSideBySide, measureOptunaAnchors } from './optuna-side-by-side.js';
@@ -85,16 +86,6 @@ interface Row extends CellResult {
   readonly store: string;
   readonly sampler: string;
   readonly finished: number;
-}
-
-async function adminQuery(url: string, text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
 }
 
 async function runStore(kind: string): Promise<Row[]> {

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import pg from 'pg';
+import { adminQuery } from '../support/admin-query.js';
 
 /**
  * Optuna's RDB storage run in the same benchmark run as ours (`/work/shared/anchors/optuna_rdb_throughput.py`),
@@ -52,7 +52,7 @@ export interface SideBySideOptions {
 /** Runs each anchor cell's Optuna workers for `seconds`, one cell after another, on a scratch database. */
 export async function measureOptunaAnchors(options: SideBySideOptions, cells = ANCHOR_CELLS): Promise<AnchorMeasurement[]> {
   const dbName = `optuna_anchor_${process.pid}`;
-  await admin(options.databaseUrl, `create database ${dbName}`);
+  await adminQuery(options.databaseUrl, `create database ${dbName}`);
   const url = new URL(options.databaseUrl);
   url.pathname = `/${dbName}`;
   const sqlalchemyUrl = `postgresql+psycopg2://${url.username || 'postgres'}${url.password ? `:${url.password}` : ''}@${url.host}${url.pathname}`;
@@ -68,7 +68,7 @@ export async function measureOptunaAnchors(options: SideBySideOptions, cells = A
     }
     return out;
   } finally {
-    await admin(options.databaseUrl, `drop database if exists ${dbName} with (force)`);
+    await adminQuery(options.databaseUrl, `drop database if exists ${dbName} with (force)`);
   }
 }
 
@@ -106,14 +106,4 @@ export function formatSideBySide(measured: readonly AnchorMeasurement[]): string
 /** The quoted figures for the version that ran: 3.1's for Optuna 3.x, 4.9's otherwise. */
 function quotedFor(m: AnchorMeasurement): Figures {
   return /^optuna-3\./.test(m.version) ? m.cell.quoted['3.1'] : m.cell.quoted['4.9'];
-}
-
-async function admin(url: string, text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
 }

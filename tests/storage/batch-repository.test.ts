@@ -7,26 +7,11 @@ import {
   writeAskBatch,
 } from '../../src/storage/batch-repository.js';
 import { saveRequestResponse } from '../../src/storage/request-repository.js';
-import { insertStudy } from '../../src/storage/study-repository.js';
 import { findTrialById, insertIntermediateValue } from '../../src/storage/trial-repository.js';
+import { insertTestStudy } from '../support/study-row.js';
 import { describePostgres, describeStores, type TestStore } from '../support/test-database.js';
 
-async function newStudy(store: TestStore, name: string) {
-  return insertStudy(store.db, {
-    name,
-    directions: '{minimize}',
-    sampler: '{"kind":"random"}',
-    pruner: '{"kind":"nop"}',
-    seed: 1,
-    user_attrs: '{}',
-    system_attrs: '{}',
-    max_trials: null,
-    heartbeat_grace_seconds: 60,
-    max_retries: 0,
-    count_failed_trials: false,
-    state: 'RUNNING',
-  });
-}
+const newStudy = insertTestStudy;
 
 /** Starts trials `numbers` of a study the way an ask batch does; their ids by number. */
 async function insertAskedTrials(store: TestStore, studyId: number, numbers: readonly number[], workerId: (n: number) => string | null = () => null) {

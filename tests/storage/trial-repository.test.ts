@@ -1,24 +1,10 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { insertStudy } from '../../src/storage/study-repository.js';
 import { insertIntermediateValue, insertTrial, readTrialChanges, updateTrial } from '../../src/storage/trial-repository.js';
+import { insertTestStudy } from '../support/study-row.js';
 import { describePostgres, describeStores, type TestStore } from '../support/test-database.js';
 
 async function newStudy(store: TestStore, name: string): Promise<number> {
-  const row = await insertStudy(store.db, {
-    name,
-    directions: '{minimize}',
-    sampler: '{"kind":"random"}',
-    pruner: '{"kind":"nop"}',
-    seed: 1,
-    user_attrs: '{}',
-    system_attrs: '{}',
-    max_trials: null,
-    heartbeat_grace_seconds: 60,
-    max_retries: 0,
-    count_failed_trials: false,
-    state: 'RUNNING',
-  });
-  return row.id;
+  return (await insertTestStudy(store, name)).id;
 }
 
 function trialRow(studyId: number, number: number) {
