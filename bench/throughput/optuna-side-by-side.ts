@@ -1,35 +1,13 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { adminQuery } from '../support/admin-query.js';
+import { ANCHOR_CELLS, type AnchorCell, type AnchorFigures } from './anchors.js';
 
 /**
  * Optuna's RDB storage run in the same benchmark run as ours (`/work/shared/anchors/optuna_rdb_throughput.py`),
  * so that a comparison does not depend on which machine the session got: the anchors quoted in issue 7 were
  * measured on one machine of this kind, and machines of the same kind have differed threefold in speed.
  */
-
-/** One anchor cell of issue 7: sampler, workers and finished trials before, with the issue's figures. */
-export interface AnchorCell {
-  readonly sampler: 'random' | 'tpe';
-  readonly workers: number;
-  readonly finished: number;
-  /** Issue 7's figures on the machine they were measured on (trials/s, ask p50 ms), for Optuna 4.9 and 3.1. */
-  readonly quoted: { readonly '4.9': Figures; readonly '3.1': Figures };
-}
-
-interface Figures {
-  readonly trialsPerSecond: number;
-  /** Not quoted for Optuna 3.1's random sampler. */
-  readonly askP50?: number;
-}
-
-export const ANCHOR_CELLS: readonly AnchorCell[] = [
-  { sampler: 'random', workers: 1, finished: 0, quoted: { '4.9': { trialsPerSecond: 77, askP50: 8 }, '3.1': { trialsPerSecond: 90 } } },
-  { sampler: 'random', workers: 4, finished: 0, quoted: { '4.9': { trialsPerSecond: 139, askP50: 18 }, '3.1': { trialsPerSecond: 126 } } },
-  { sampler: 'random', workers: 8, finished: 0, quoted: { '4.9': { trialsPerSecond: 121, askP50: 44 }, '3.1': { trialsPerSecond: 104 } } },
-  { sampler: 'tpe', workers: 4, finished: 1000, quoted: { '4.9': { trialsPerSecond: 65, askP50: 50 }, '3.1': { trialsPerSecond: 40, askP50: 85 } } },
-  { sampler: 'tpe', workers: 4, finished: 5000, quoted: { '4.9': { trialsPerSecond: 38, askP50: 85 }, '3.1': { trialsPerSecond: 10, askP50: 371 } } },
-];
 
 export interface AnchorMeasurement {
   readonly cell: AnchorCell;
@@ -104,6 +82,6 @@ export function formatSideBySide(measured: readonly AnchorMeasurement[]): string
 }
 
 /** The quoted figures for the version that ran: 3.1's for Optuna 3.x, 4.9's otherwise. */
-function quotedFor(m: AnchorMeasurement): Figures {
+function quotedFor(m: AnchorMeasurement): AnchorFigures {
   return /^optuna-3\./.test(m.version) ? m.cell.quoted['3.1'] : m.cell.quoted['4.9'];
 }
