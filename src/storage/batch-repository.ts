@@ -28,12 +28,17 @@ export async function findRequestResponsesByMethod(
   if (methods.length === 0) return found;
   // (method, key) pairs as arrays: one primary-key probe per pair, and the same statement text (one prepared
   // statement) for any number of keys.
-  const { rows } = await sql<{ method: string; key: string; response: unknown }>`
-    select r.method, r.key, r.response
-      from unnest(${methods}::text[], ${keys}::text[]) as w(method, key)
-      join request_ids r on r.method = w.method and r.key = w.key`.execute(db);
+  const { rows } = await sql<{ method: string; key: string; response: unknown }>`${storedResponsesQuery({ methods, keys })}`.execute(db);
   for (const r of rows) found.get(r.method)!.set(r.key, r.response);
   return found;
+}
+
+/** The stored (method, key, response) rows of the pairs asked for. */
+function storedResponsesQuery({ methods, keys }: { methods: readonly string[]; keys: readonly string[] }) {
+  return sql`
+    select r.method, r.key, r.response
+      from unnest(${[...methods]}::text[], ${[...keys]}::text[]) as w(method, key)
+      join request_ids r on r.method = w.method and r.key = w.key`;
 }
 
 /** The (method, key) pairs asked for, as two parallel arrays, each distinct key of a method once. */
@@ -89,12 +94,18 @@ export type TrialWithStudy = TrialRow & { readonly study_name: string; readonly 
 export async function lockTrialsWithStudies(db: Db, ids: readonly number[]): Promise<TrialWithStudy[]> {
   if (ids.length === 0) return [];
   const result = await sql<TrialWithStudy>`
-    select t.*, t.change_xid::text as change_xid, s.name as study_name, s.directions as study_directions
+    select l.*, l.change_xid::text as change_xid from (${lockedTrialsQuery(ids)}) l order by l.id`.execute(db);
+  return result.rows;
+}
+
+/** The trials with their studies' name and directions, locked in id order (change_xid still xid8). */
+function lockedTrialsQuery(ids: readonly number[]) {
+  return sql`
+    select t.*, s.name as study_name, s.directions as study_directions
       from trials t join studies s on s.id = t.study_id
      where t.id = any(${[...ids]}::bigint[])
      order by t.id
-       for update of t`.execute(db);
-  return result.rows;
+       for update of t`;
 }
 
 /**
@@ -112,16 +123,10 @@ export async function lockTrialsAndFindResponses(
   if (ids.length === 0) return { rows: [], responses: await findRequestResponsesByMethod(db, keysByMethod) };
   if (pairs.methods.length === 0) return { rows: await lockTrialsWithStudies(db, ids), responses: emptyResponses(keysByMethod) };
   const result = await sql<TrialWithStudy & { answered: Array<[string, string, unknown]> }>`
-    with locked as materialized (
-      select t.*, s.name as study_name, s.directions as study_directions
-        from trials t join studies s on s.id = t.study_id
-       where t.id = any(${[...ids]}::bigint[])
-       order by t.id
-         for update of t
-    ), answered as (
+    with locked as materialized (${lockedTrialsQuery(ids)}),
+    answered as (
       select coalesce(json_agg(json_build_array(r.method, r.key, r.response)), '[]'::json) as answered
-        from unnest(${pairs.methods}::text[], ${pairs.keys}::text[]) as w(method, key)
-        join request_ids r on r.method = w.method and r.key = w.key
+        from (${storedResponsesQuery(pairs)}) r
     )
     select a.answered, l.*, l.change_xid::text as change_xid
       from answered a left join locked l on true

@@ -164,6 +164,12 @@ describePostgres('lockTrialsAndFindResponses on Postgres', (stores) => {
         expect(await tryLock(ids.get(1)!)).toBe('free');
       });
       expect(await tryLock(ids.get(0)!)).toBe('free');
+      // Without request ids to read, the same lock.
+      await store.db.transaction().execute(async (trx) => {
+        await lockTrialsAndFindResponses(trx, [ids.get(1)!], { Tell: [] });
+        expect(await tryLock(ids.get(1)!)).toBe('55P03');
+        expect(await tryLock(ids.get(0)!)).toBe('free');
+      });
     } finally {
       await other.end();
     }
