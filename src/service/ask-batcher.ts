@@ -365,7 +365,8 @@ async function writeDecisions(
   decisions.forEach((d, i) => {
     const key = inputs[i].requestId;
     if (d.kind === 'new') {
-      asked.push({ number: d.trial.number, params: storedParamsOf(d.trial), systemAttrs: JSON.stringify(d.trial.systemAttrs), workerId: inputs[i].workerId ?? null });
+      const columns = columnsOf(d.trial, inputs[i]);
+      asked.push({ number: d.trial.number, params: columns.params, systemAttrs: columns.system_attrs, workerId: columns.worker_id });
       if (key !== undefined) responses.push({ method: 'Ask', key, response: { number: d.trial.number, studyId: study.id } });
     } else if (d.kind === 'waiting') {
       if (key !== undefined) responses.push({ method: 'Ask', key, response: { trialId: d.row.id, studyId: study.id } });
