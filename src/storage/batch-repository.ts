@@ -10,11 +10,6 @@ type Db = Kysely<Database> | Transaction<Database>;
  * (trials, the study's next number, request ids) in one statement through data-modifying CTEs.
  */
 
-/** Stored responses by key, for the keys that have one. */
-export async function findRequestResponses(db: Db, method: string, keys: readonly string[]): Promise<Map<string, unknown>> {
-  return (await findRequestResponsesByMethod(db, { [method]: keys })).get(method) ?? new Map();
-}
-
 /**
  * The responses stored for request ids of several methods, in one statement: per method, key → response
  * (a batch carrying TellAndAsk calls reads its asks' and tells' ids at once).

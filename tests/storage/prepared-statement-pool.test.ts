@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { UnavailableError } from '../../src/core/errors.js';
-import { findRequestResponses, lockTrialsWithStudies } from '../../src/storage/batch-repository.js';
+import { findRequestResponsesByMethod, lockTrialsWithStudies } from '../../src/storage/batch-repository.js';
 import type { Database } from '../../src/storage/database.js';
 import { type OpenedDatabase, openDatabase } from '../../src/storage/open-database.js';
 import { MAX_PREPARED_PER_CONNECTION } from '../../src/storage/prepared-statement-pool.js';
@@ -37,7 +37,7 @@ describePostgres('named prepared statements on the Postgres store', (stores) => 
     const keys = Array.from({ length: 70 }, (_, i) => `key-${i}`);
     for (const [i, key] of keys.entries()) if (i % 2 === 0) await saveRequestResponse(opened.db, 'Ask', key, { i });
     for (let n = 1; n <= keys.length; n++) {
-      const found = await findRequestResponses(opened.db, 'Ask', keys.slice(0, n));
+      const found = (await findRequestResponsesByMethod(opened.db, { Ask: keys.slice(0, n) })).get('Ask')!;
       const expected = keys.slice(0, n).flatMap((key, i) => (i % 2 === 0 ? [[key, { i }]] : []));
       expect([...found.entries()].sort()).toEqual(expected.sort());
     }
